@@ -1,0 +1,71 @@
+"""The database engine for the configured URL, and the one way to open a write transaction."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+
+from panels.settings import Settings
+
+# Seconds a writer waits for SQLite's lock before giving up; IMMEDIATE transactions
+# queue on it instead of failing half-way with "database is locked".
+SQLITE_BUSY_TIMEOUT_SECONDS = 30
+
+
+def create_engine(settings: Settings) -> Engine[Any]:
+    if settings.engine == "sqlite":
+        path = settings.sqlite_path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return SQLiteEngine(path=str(path), timeout=SQLITE_BUSY_TIMEOUT_SECONDS)
+    # No extensions: the schema needs none, and a production role may not create them.
+    return PostgresEngine(config={"dsn": settings.database_url}, extensions=())
+
+
+def engine() -> Engine[Any]:
+    from panels.piccolo_conf import DB
+
+    return DB
+
+
+def write_transaction() -> Any:
+    """A transaction for changes. On SQLite it takes the write lock at BEGIN (IMMEDIATE),
+    so two writers queue rather than one failing when it upgrades a read lock."""
+    db = engine()
+    if isinstance(db, SQLiteEngine):
+        return db.transaction(transaction_type=TransactionType.immediate)
+    return db.transaction()
+
+
+def is_sqlite() -> bool:
+    return isinstance(engine(), SQLiteEngine)
+
+
+def enable_wal(db: Engine[Any]) -> None:
+    """WAL lets readers carry on while one writer commits; the mode is stored in the file."""
+    if isinstance(db, SQLiteEngine):
+        with sqlite3.connect(db.path, timeout=SQLITE_BUSY_TIMEOUT_SECONDS) as connection:
+            connection.execute("PRAGMA journal_mode=WAL")
+
+
+async def start(db: Engine[Any]) -> None:
+    if isinstance(db, PostgresEngine):
+        await db.start_connection_pool()
+    else:
+        enable_wal(db)
+
+
+async def stop(db: Engine[Any]) -> None:
+    if isinstance(db, PostgresEngine) and db.pool is not None:
+        await db.close_connection_pool()
+
+
+async def is_reachable(db: Engine[Any]) -> bool:
+    try:
+        await db.run_ddl("SELECT 1")
+    except Exception:  # any failure means "not reachable" to a health check
+        return False
+    return True

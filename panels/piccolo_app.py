@@ -1,0 +1,43 @@
+"""Registers njp's tables and migrations with Piccolo."""
+
+import os
+
+from piccolo.conf.apps import AppConfig
+
+from panels.accounts.tables import ApiToken, Organisation, SignInThrottle, User, UserSession
+from panels.cases.tables import (
+    Admission,
+    AvailabilityWindow,
+    Case,
+    CaseEvent,
+    Consent,
+    ContactAttempt,
+    Party,
+    PersonalDataView,
+    ReferenceCounter,
+)
+from panels.venues.tables import Venue
+
+APP_CONFIG = AppConfig(
+    app_name="panels",
+    migrations_folder_path=os.path.join(os.path.dirname(__file__), "migrations"),
+    table_classes=[
+        Organisation,
+        User,
+        UserSession,
+        ApiToken,
+        SignInThrottle,
+        ReferenceCounter,
+        Case,
+        Party,
+        Consent,
+        Admission,
+        ContactAttempt,
+        AvailabilityWindow,
+        CaseEvent,
+        PersonalDataView,
+        Venue,
+    ],
+    migration_dependencies=[],
+    commands=[],
+)
