@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
+from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
@@ -69,7 +70,7 @@ def enforce_access(
         raise Forbidden(f"Your role ({actor.role.value}) cannot do this.")
 
 
-def current_actor(request: Any) -> Actor:
+def current_actor(request: Request[Any, Any, Any]) -> Actor:
     """Dependency for routes closed to anonymous callers (the guard has already run)."""
     actor = request.scope.get("user")
     if not isinstance(actor, Actor):

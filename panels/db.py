@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from typing import Any
 
@@ -14,6 +15,10 @@ from panels.settings import Settings
 # Seconds a writer waits for SQLite's lock before giving up; IMMEDIATE transactions
 # queue on it instead of failing half-way with "database is locked".
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
+
+# aiosqlite logs every statement with its parameters at DEBUG: names and phone numbers.
+# Never below WARNING, whatever the log level, for every entry point (web, CLI, worker).
+logging.getLogger("aiosqlite").setLevel(logging.WARNING)
 
 
 def create_engine(settings: Settings) -> Engine[Any]:

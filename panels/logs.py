@@ -31,7 +31,9 @@ def logging_config(level: str) -> LoggingConfig:
         root={"level": level, "handlers": ["queue_listener"]},
         formatters={"standard": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
         # Everything goes through the root logger, so one handler sees all of it.
-        loggers={"litestar": {"level": level, "handlers": [], "propagate": True}},
+        loggers={
+            "litestar": {"level": level, "handlers": [], "propagate": True},
+        },
         log_exceptions="always",
         exception_logging_handler=log_unexpected_error,
     )

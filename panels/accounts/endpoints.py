@@ -7,6 +7,8 @@ from uuid import UUID
 
 from litestar import Request, Response, Router, delete, get, patch, post
 from litestar.datastructures import Cookie
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from panels.access import COORDINATORS, SIGNED_IN, Actor, public
@@ -27,7 +29,7 @@ from panels.accounts.schemas import (
 from panels.settings import Settings
 
 
-def _session_cookie(settings: Settings, value: str, max_age: int) -> Cookie:
+def _session_cookie(settings: NamedDependency[Settings], value: str, max_age: int) -> Cookie:
     return Cookie(
         key=SESSION_COOKIE,
         value=value,
@@ -40,7 +42,7 @@ def _session_cookie(settings: Settings, value: str, max_age: int) -> Cookie:
 
 
 @post("/auth/login", opt=public(), status_code=HTTP_200_OK, tags=["accounts"])
-async def login(data: SignIn, settings: Settings) -> Response[Me]:
+async def login(data: JSONBody[SignIn], settings: NamedDependency[Settings]) -> Response[Me]:
     """Sign in with email and password; sets the session cookie."""
     actor, token, _ = await service.sign_in(data.email, data.password, settings.session_hours)
     cookie = _session_cookie(settings, token, settings.session_hours * 3600)
@@ -48,7 +50,9 @@ async def login(data: SignIn, settings: Settings) -> Response[Me]:
 
 
 @post("/auth/logout", opt=SIGNED_IN, status_code=HTTP_204_NO_CONTENT, tags=["accounts"])
-async def logout(request: Request[Any, Any, Any], settings: Settings) -> Response[None]:
+async def logout(
+    request: Request[Any, Any, Any], settings: NamedDependency[Settings]
+) -> Response[None]:
     """End this session (a bearer token stays valid until revoked)."""
     session_token = request.cookies.get(SESSION_COOKIE)
     if session_token:
@@ -59,7 +63,7 @@ async def logout(request: Request[Any, Any, Any], settings: Settings) -> Respons
 
 
 @get("/me", opt=SIGNED_IN, tags=["accounts"])
-async def get_me(actor: Actor) -> Me:
+async def get_me(actor: NamedDependency[Actor]) -> Me:
     return Me.model_validate(await service.me(actor))
 
 
@@ -69,7 +73,7 @@ async def list_organisations() -> list[OrganisationOut]:
 
 
 @post("/organisations", opt=COORDINATORS, tags=["accounts"])
-async def create_organisation(data: OrganisationIn) -> OrganisationOut:
+async def create_organisation(data: JSONBody[OrganisationIn]) -> OrganisationOut:
     return OrganisationOut.model_validate(await service.create_organisation(data))
 
 
@@ -79,12 +83,14 @@ async def list_users() -> list[UserOut]:
 
 
 @post("/users", opt=COORDINATORS, tags=["accounts"])
-async def create_user(data: UserIn) -> UserOut:
+async def create_user(data: JSONBody[UserIn]) -> UserOut:
     return UserOut.model_validate(await service.create_user(data))
 
 
 @patch("/users/{user_id:uuid}", opt=COORDINATORS, tags=["accounts"])
-async def change_user(actor: Actor, user_id: UUID, data: UserChange) -> UserOut:
+async def change_user(
+    actor: NamedDependency[Actor], user_id: FromPath[UUID], data: JSONBody[UserChange]
+) -> UserOut:
     """Rename, change role, or deactivate (which signs the user out everywhere)."""
     return UserOut.model_validate(await service.change_user(actor, user_id, data))
 
@@ -95,13 +101,15 @@ async def list_api_tokens() -> list[ApiTokenOut]:
 
 
 @post("/api-tokens", opt=COORDINATORS, tags=["accounts"])
-async def create_api_token(actor: Actor, data: ApiTokenIn) -> NewApiToken:
+async def create_api_token(
+    actor: NamedDependency[Actor], data: JSONBody[ApiTokenIn]
+) -> NewApiToken:
     """Create a token for a machine client acting as `user_id`. The secret is shown once."""
     return NewApiToken.model_validate(await service.create_api_token(actor, data))
 
 
 @delete("/api-tokens/{token_id:uuid}", opt=COORDINATORS, status_code=HTTP_200_OK, tags=["accounts"])
-async def revoke_api_token(token_id: UUID) -> ApiTokenOut:
+async def revoke_api_token(token_id: FromPath[UUID]) -> ApiTokenOut:
     return ApiTokenOut.model_validate(await service.revoke_api_token(token_id))
 
 

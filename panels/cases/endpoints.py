@@ -7,7 +7,8 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Request, Router, get, post, put
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 from litestar.status_codes import HTTP_201_CREATED
 
 from panels.access import COORDINATORS, SIGNED_IN, Actor, allow
@@ -40,7 +41,7 @@ CASE_WORKERS = allow(Role.coordinator, Role.facilitator)
 CaseRead = CaseSummary | CaseDetail
 
 
-async def _read(actor: Actor, case_id: UUID, request: Request[Any, Any, Any]) -> CaseRead:
+async def _read(actor: Actor, case_id: FromPath[UUID], request: Request[Any, Any, Any]) -> CaseRead:
     row = await service.read_case(actor, case_id, request.url.path)
     if actor.role is Role.referrer:
         return CaseSummary.model_validate(row)
@@ -49,7 +50,10 @@ async def _read(actor: Actor, case_id: UUID, request: Request[Any, Any, Any]) ->
 
 @post("/", opt=REFERRERS, status_code=HTTP_201_CREATED)
 async def refer_case(
-    actor: Actor, data: ReferralIn, settings: Settings, request: Request[Any, Any, Any]
+    actor: NamedDependency[Actor],
+    data: JSONBody[ReferralIn],
+    settings: NamedDependency[Settings],
+    request: Request[Any, Any, Any],
 ) -> CaseRead:
     """Refer a case. The answer is the case as the referrer may see it, with its reference."""
     case_id = await service.refer(actor, data, settings.first_contact_hours)
@@ -58,11 +62,11 @@ async def refer_case(
 
 @get("/", opt=SIGNED_IN)
 async def list_cases(
-    actor: Actor,
+    actor: NamedDependency[Actor],
     status: Annotated[
         list[CaseStatus] | None, Parameter(description="Repeat to match any.")
     ] = None,
-    organisation_id: UUID | None = None,
+    organisation_id: FromQuery[UUID | None] = None,
     overdue: Annotated[
         bool | None, Parameter(description="Only cases whose first contact is overdue (or not).")
     ] = None,
@@ -86,14 +90,19 @@ async def list_cases(
 
 
 @get("/{case_id:uuid}", opt=SIGNED_IN)
-async def read_case(actor: Actor, case_id: UUID, request: Request[Any, Any, Any]) -> CaseRead:
+async def read_case(
+    actor: NamedDependency[Actor], case_id: FromPath[UUID], request: Request[Any, Any, Any]
+) -> CaseRead:
     """One case; referrers see status and outcome only. Every read is logged."""
     return await _read(actor, case_id, request)
 
 
 @post("/{case_id:uuid}/transitions", opt=CASE_WORKERS, status_code=HTTP_201_CREATED)
 async def move_case(
-    actor: Actor, case_id: UUID, data: TransitionIn, request: Request[Any, Any, Any]
+    actor: NamedDependency[Actor],
+    case_id: FromPath[UUID],
+    data: JSONBody[TransitionIn],
+    request: Request[Any, Any, Any],
 ) -> CaseRead:
     """Move the case to another status. A move the lifecycle does not allow is 409."""
     await service.transition(actor, case_id, data)
@@ -102,7 +111,7 @@ async def move_case(
 
 @get("/{case_id:uuid}/timeline", opt=SIGNED_IN)
 async def timeline(
-    actor: Actor, case_id: UUID, request: Request[Any, Any, Any]
+    actor: NamedDependency[Actor], case_id: FromPath[UUID], request: Request[Any, Any, Any]
 ) -> list[TimelineEntry] | list[StatusChange]:
     """Every change to the case; referrers see status changes only."""
     rows = await service.case_timeline(actor, case_id, request.url.path)
@@ -112,14 +121,17 @@ async def timeline(
 
 
 @get("/{case_id:uuid}/views", opt=COORDINATORS)
-async def view_log(actor: Actor, case_id: UUID) -> list[ViewLogEntry]:
+async def view_log(actor: NamedDependency[Actor], case_id: FromPath[UUID]) -> list[ViewLogEntry]:
     """Who read this case's personal data, newest first."""
     return [ViewLogEntry.model_validate(row) for row in await service.case_views(actor, case_id)]
 
 
 @post("/{case_id:uuid}/parties", opt=CASE_WORKERS, status_code=HTTP_201_CREATED)
 async def add_party(
-    actor: Actor, case_id: UUID, data: PartyIn, request: Request[Any, Any, Any]
+    actor: NamedDependency[Actor],
+    case_id: FromPath[UUID],
+    data: JSONBody[PartyIn],
+    request: Request[Any, Any, Any],
 ) -> PartyOut:
     party_id = await service.add_party(actor, case_id, data)
     detail = await service.read_case(actor, case_id, request.url.path)
@@ -133,7 +145,11 @@ async def add_party(
     status_code=HTTP_201_CREATED,
 )
 async def record_consent(
-    actor: Actor, case_id: UUID, party_id: UUID, data: ConsentIn, request: Request[Any, Any, Any]
+    actor: NamedDependency[Actor],
+    case_id: FromPath[UUID],
+    party_id: FromPath[UUID],
+    data: JSONBody[ConsentIn],
+    request: Request[Any, Any, Any],
 ) -> CaseRead:
     """Append a consent entry (given, declined or withdrawn); the latest one counts."""
     await service.record_consent(actor, case_id, party_id, data)
@@ -146,7 +162,11 @@ async def record_consent(
     status_code=HTTP_201_CREATED,
 )
 async def record_admission(
-    actor: Actor, case_id: UUID, party_id: UUID, data: AdmissionIn, request: Request[Any, Any, Any]
+    actor: NamedDependency[Actor],
+    case_id: FromPath[UUID],
+    party_id: FromPath[UUID],
+    data: JSONBody[AdmissionIn],
+    request: Request[Any, Any, Any],
 ) -> CaseRead:
     """Record the person responsible's admission, as confirmed in contact."""
     await service.record_admission(actor, case_id, party_id, data)
@@ -159,10 +179,10 @@ async def record_admission(
     status_code=HTTP_201_CREATED,
 )
 async def record_contact_attempt(
-    actor: Actor,
-    case_id: UUID,
-    party_id: UUID,
-    data: ContactAttemptIn,
+    actor: NamedDependency[Actor],
+    case_id: FromPath[UUID],
+    party_id: FromPath[UUID],
+    data: JSONBody[ContactAttemptIn],
     request: Request[Any, Any, Any],
 ) -> CaseRead:
     """Record a contact attempt; the first one stops the first-contact clock."""
@@ -172,7 +192,10 @@ async def record_contact_attempt(
 
 @get("/{case_id:uuid}/parties/{party_id:uuid}/availability", opt=CASE_WORKERS)
 async def read_availability(
-    actor: Actor, case_id: UUID, party_id: UUID, request: Request[Any, Any, Any]
+    actor: NamedDependency[Actor],
+    case_id: FromPath[UUID],
+    party_id: FromPath[UUID],
+    request: Request[Any, Any, Any],
 ) -> AvailabilityOut:
     windows = await service.availability(actor, case_id, party_id, request.url.path)
     return AvailabilityOut(party_id=party_id, windows=windows)  # type: ignore[arg-type]
@@ -180,7 +203,10 @@ async def read_availability(
 
 @put("/{case_id:uuid}/parties/{party_id:uuid}/availability", opt=CASE_WORKERS)
 async def replace_availability(
-    actor: Actor, case_id: UUID, party_id: UUID, data: AvailabilityIn
+    actor: NamedDependency[Actor],
+    case_id: FromPath[UUID],
+    party_id: FromPath[UUID],
+    data: JSONBody[AvailabilityIn],
 ) -> AvailabilityOut:
     """Replace the party's availability with these windows (overlaps are merged)."""
     windows = await service.set_availability(actor, case_id, party_id, data)

@@ -675,12 +675,14 @@ async def read_case(actor: Actor, case_id: UUID, endpoint: str) -> dict[str, Any
     detail["referrer"] = _person(row, "referrer")
     detail["parties"] = await _parties_detail(case_id)
     status = CaseStatus(row["status"])
+    unmet = lifecycle.unmet_gate_rules(await _standings(case_id))
     detail["can_move_to"] = [
         target
         for target in lifecycle.targets_from(status)
         if actor.role in lifecycle.MOVES[(status, target)].by
+        and not (target is CaseStatus.ready_to_schedule and unmet)
     ]
-    detail["blocking_scheduling"] = lifecycle.unmet_gate_rules(await _standings(case_id))
+    detail["blocking_scheduling"] = unmet
     return detail
 
 
