@@ -64,11 +64,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     database = db.engine()
 
+    opened_pool = False
+
     async def start_database() -> None:
-        await db.start(database)
+        nonlocal opened_pool
+        opened_pool = await db.start(database)
 
     async def stop_database() -> None:
-        await db.stop(database)
+        if opened_pool:
+            await db.stop(database)
 
     def provide_settings() -> Settings:
         return settings

@@ -86,6 +86,8 @@ def _create_user(args: argparse.Namespace) -> int:
                 password=password,
             )
         )
+    except SettingsError:
+        raise  # a configuration problem, reported as such by main()
     except (DomainError, ValueError) as problem:
         print(f"Could not create the user: {problem}", file=sys.stderr)
         return 1

@@ -56,11 +56,21 @@ def enable_wal(db: Engine[Any]) -> None:
             connection.execute("PRAGMA journal_mode=WAL")
 
 
-async def start(db: Engine[Any]) -> None:
+# A small floor keeps start-up quick; the ceiling bounds what one web process may hold.
+POOL_MIN_SIZE = 2
+POOL_MAX_SIZE = 10
+
+
+async def start(db: Engine[Any]) -> bool:
+    """Ready the engine for serving. True when this call opened a connection pool, which
+    its caller then closes with `stop`; an already running pool is shared."""
     if isinstance(db, PostgresEngine):
-        await db.start_connection_pool()
-    else:
-        enable_wal(db)
+        if db.pool is None:
+            await db.start_connection_pool(min_size=POOL_MIN_SIZE, max_size=POOL_MAX_SIZE)
+            return True
+        return False
+    enable_wal(db)
+    return False
 
 
 async def stop(db: Engine[Any]) -> None:

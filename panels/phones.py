@@ -26,6 +26,8 @@ def normalise_phone(raw: str) -> str:
         number = phonenumbers.parse(text, DEFAULT_REGION)
     except NumberParseException:
         raise ValueError("Enter a phone number, like 07700 900123 or +44 7700 900123") from None
+    if number.extension:
+        raise ValueError("Leave out the extension; give a number that rings one phone")
     e164 = str(phonenumbers.format_number(number, PhoneNumberFormat.E164))
     if not (phonenumbers.is_valid_number(number) or _DRAMA_MOBILES.match(e164)):
         raise ValueError("This is not a real phone number; check the digits")

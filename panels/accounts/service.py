@@ -59,6 +59,18 @@ def _actor(row: dict[str, Any]) -> Actor:
 _ACTOR_COLUMNS = (User.id, User.email, User.name, User.role, User.organisation)
 
 
+def person_columns(user: Any) -> tuple[Any, ...]:
+    """The columns `person()` needs, through a foreign key to User (e.g. Case.referrer)."""
+    return (user.id, user.name, user.role)
+
+
+def person(row: dict[str, Any], prefix: str) -> dict[str, Any] | None:
+    """A user named in a joined row (`<prefix>.id`, `.name`, `.role`), or None."""
+    if row.get(f"{prefix}.id") is None:
+        return None
+    return {"id": row[f"{prefix}.id"], "name": row[f"{prefix}.name"], "role": row[f"{prefix}.role"]}
+
+
 # Organisations ----------------------------------------------------------------------
 
 
@@ -182,6 +194,11 @@ async def change_user(actor: Actor, user_id: UUID, change: UserChange) -> dict[s
         if change.active is False or change.role not in {None, current["role"]}:
             # Whoever held this account's sessions signed in under the old terms.
             await UserSession.delete().where(UserSession.user == user_id)
+        if change.active is False:
+            # Reactivating someone later must not quietly bring old machine access back.
+            await ApiToken.update({ApiToken.revoked_at: utc_now()}).where(
+                (ApiToken.user == user_id) & ApiToken.revoked_at.is_null()
+            )
     return await get_user(user_id)
 
 

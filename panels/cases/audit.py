@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from panels.access import Actor
+from panels.accounts.service import person, person_columns
 from panels.cases.tables import CaseEvent, CaseStatus, PersonalDataView
 from panels.clock import utc_now
 from panels.db import write_transaction
@@ -44,16 +45,6 @@ async def record_view(case_id: UUID, actor: Actor, endpoint: str) -> None:
         )
 
 
-def _person(row: dict[str, Any], prefix: str) -> dict[str, Any] | None:
-    if row.get(f"{prefix}.id") is None:
-        return None
-    return {
-        "id": row[f"{prefix}.id"],
-        "name": row[f"{prefix}.name"],
-        "role": row[f"{prefix}.role"],
-    }
-
-
 async def timeline(case_id: UUID) -> list[dict[str, Any]]:
     rows = (
         await CaseEvent.select(
@@ -62,15 +53,13 @@ async def timeline(case_id: UUID) -> list[dict[str, Any]]:
             CaseEvent.from_status,
             CaseEvent.to_status,
             CaseEvent.details,
-            CaseEvent.actor.id,
-            CaseEvent.actor.name,
-            CaseEvent.actor.role,
+            *person_columns(CaseEvent.actor),
         )
         .where(CaseEvent.case == case_id)
         .order_by(CaseEvent.id)
         .output(load_json=True)
     )
-    return [{**row, "actor": _person(row, "actor")} for row in rows]
+    return [{**row, "actor": person(row, "actor")} for row in rows]
 
 
 async def status_changes(case_id: UUID) -> list[dict[str, Any]]:
@@ -86,11 +75,9 @@ async def views(case_id: UUID) -> list[dict[str, Any]]:
         await PersonalDataView.select(
             PersonalDataView.at,
             PersonalDataView.endpoint,
-            PersonalDataView.viewer.id,
-            PersonalDataView.viewer.name,
-            PersonalDataView.viewer.role,
+            *person_columns(PersonalDataView.viewer),
         )
         .where(PersonalDataView.case == case_id)
         .order_by(PersonalDataView.id, ascending=False)
     )
-    return [{**row, "viewer": _person(row, "viewer")} for row in rows]
+    return [{**row, "viewer": person(row, "viewer")} for row in rows]

@@ -16,6 +16,7 @@ from uuid import UUID
 from piccolo.columns.combination import And, Where
 
 from panels.access import Actor
+from panels.accounts.service import person, person_columns
 from panels.accounts.tables import Role, User
 from panels.cases import audit, lifecycle
 from panels.cases.lifecycle import PartyStanding
@@ -98,6 +99,16 @@ async def _party_on_case(case_id: UUID, party_id: UUID) -> dict[str, Any]:
     if row is None:
         raise NotFound("No such person on this case.")
     return row
+
+
+async def _open_case_and_party(
+    actor: Actor, case_id: UUID, party_id: UUID
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Inside a write transaction: the case (in scope, locked, still open) and one of its
+    parties, for recording something about that party."""
+    case = await _case_in_scope(actor, case_id, lock=True)
+    _require_open(case)
+    return case, await _party_on_case(case_id, party_id)
 
 
 # Referral ----------------------------------------------------------------------------
@@ -372,9 +383,7 @@ async def record_consent(
 ) -> None:
     now = now or utc_now()
     async with write_transaction():
-        case = await _case_in_scope(actor, case_id, lock=True)
-        _require_open(case)
-        party = await _party_on_case(case_id, party_id)
+        case, party = await _open_case_and_party(actor, case_id, party_id)
         await Consent.insert(
             Consent(
                 case=case_id,
@@ -405,9 +414,7 @@ async def record_admission(
 ) -> None:
     now = now or utc_now()
     async with write_transaction():
-        case = await _case_in_scope(actor, case_id, lock=True)
-        _require_open(case)
-        party = await _party_on_case(case_id, party_id)
+        case, party = await _open_case_and_party(actor, case_id, party_id)
         if party["role"] != PartyRole.harm_causer:
             raise InvalidInput(
                 "An admission of responsibility is recorded for the person responsible only.",
@@ -445,9 +452,7 @@ async def record_contact_attempt(
     if data.attempted_at > now + CLOCK_SKEW:
         raise InvalidInput("The contact attempt cannot be in the future.", field="attempted_at")
     async with write_transaction():
-        case = await _case_in_scope(actor, case_id, lock=True)
-        _require_open(case)
-        await _party_on_case(case_id, party_id)
+        case, _ = await _open_case_and_party(actor, case_id, party_id)
         if data.attempted_at < case["received_at"] - CLOCK_SKEW:
             raise InvalidInput(
                 "The contact attempt cannot be before the referral was received.",
@@ -511,9 +516,7 @@ async def set_availability(
         if window.end <= now:
             raise InvalidInput("This window is already over.", field=f"windows[{index}]")
     async with write_transaction():
-        case = await _case_in_scope(actor, case_id, lock=True)
-        _require_open(case)
-        await _party_on_case(case_id, party_id)
+        await _open_case_and_party(actor, case_id, party_id)
         await AvailabilityWindow.delete().where(AvailabilityWindow.party == party_id)
         merged = _merged(data.windows)
         if merged:
@@ -539,7 +542,11 @@ async def _windows(party_id: UUID) -> list[dict[str, Any]]:
         .where(AvailabilityWindow.party == party_id)
         .order_by(AvailabilityWindow.starts_at)
     )
-    return [{"start": row["starts_at"], "end": row["ends_at"]} for row in rows]
+    return [_window(row) for row in rows]
+
+
+def _window(row: dict[str, Any]) -> dict[str, Any]:
+    return {"start": row["starts_at"], "end": row["ends_at"]}
 
 
 async def availability(
@@ -571,9 +578,7 @@ _LIST_COLUMNS = (
     *_SUMMARY_COLUMNS,
     Case.first_contact_due_at,
     Case.first_contact_at,
-    Case.lead_facilitator.id,
-    Case.lead_facilitator.name,
-    Case.lead_facilitator.role,
+    *person_columns(Case.lead_facilitator),
 )
 
 
@@ -585,16 +590,10 @@ def overdue_clause(now: datetime) -> Any:
     )
 
 
-def _person(row: dict[str, Any], prefix: str) -> dict[str, Any] | None:
-    if row.get(f"{prefix}.id") is None:
-        return None
-    return {"id": row[f"{prefix}.id"], "name": row[f"{prefix}.name"], "role": row[f"{prefix}.role"]}
-
-
 def _list_item(row: dict[str, Any], now: datetime) -> dict[str, Any]:
     return {
         **row,
-        "lead_facilitator": _person(row, "lead_facilitator"),
+        "lead_facilitator": person(row, "lead_facilitator"),
         "first_contact_overdue": row["first_contact_at"] is None
         and row["first_contact_due_at"] < now
         and row["status"] in lifecycle.OPEN_STATUSES,
@@ -663,16 +662,14 @@ async def read_case(actor: Actor, case_id: UUID, endpoint: str) -> dict[str, Any
             *_LIST_COLUMNS,
             Case.summary,
             Case.admits_responsibility,
-            Case.referrer.id,
-            Case.referrer.name,
-            Case.referrer.role,
+            *person_columns(Case.referrer),
         )
         .where(Case.id == case_id)
         .first()
     )
     assert row is not None
     detail = _list_item(row, now)
-    detail["referrer"] = _person(row, "referrer")
+    detail["referrer"] = person(row, "referrer")
     detail["parties"] = await _parties_detail(case_id)
     status = CaseStatus(row["status"])
     unmet = lifecycle.unmet_gate_rules(await _standings(case_id))
@@ -686,12 +683,10 @@ async def read_case(actor: Actor, case_id: UUID, endpoint: str) -> dict[str, Any
     return detail
 
 
-def _by_party(
-    rows: list[dict[str, Any]], recorder: str = "recorded_by"
-) -> dict[UUID, list[dict[str, Any]]]:
+def _by_party(rows: list[dict[str, Any]]) -> dict[UUID, list[dict[str, Any]]]:
     grouped: dict[UUID, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
-        grouped[row["party"]].append({**row, recorder: _person(row, recorder)})
+        grouped[row["party"]].append({**row, "recorded_by": person(row, "recorded_by")})
     return grouped
 
 
@@ -702,10 +697,13 @@ async def _parties_detail(case_id: UUID) -> list[dict[str, Any]]:
         .order_by(Party.created_at)
         .output(load_json=True)
     )
-    recorder = (Consent.recorded_by.id, Consent.recorded_by.name, Consent.recorded_by.role)
     consents = _by_party(
         await Consent.select(
-            Consent.party, Consent.decision, Consent.method, Consent.recorded_at, *recorder
+            Consent.party,
+            Consent.decision,
+            Consent.method,
+            Consent.recorded_at,
+            *person_columns(Consent.recorded_by),
         )
         .where(Consent.case == case_id)
         .order_by(Consent.id)
@@ -716,9 +714,7 @@ async def _parties_detail(case_id: UUID) -> list[dict[str, Any]]:
             Admission.admits,
             Admission.method,
             Admission.recorded_at,
-            Admission.recorded_by.id,
-            Admission.recorded_by.name,
-            Admission.recorded_by.role,
+            *person_columns(Admission.recorded_by),
         )
         .where(Admission.case == case_id)
         .order_by(Admission.id)
@@ -730,9 +726,7 @@ async def _parties_detail(case_id: UUID) -> list[dict[str, Any]]:
             ContactAttempt.method,
             ContactAttempt.outcome,
             ContactAttempt.notes,
-            ContactAttempt.recorded_by.id,
-            ContactAttempt.recorded_by.name,
-            ContactAttempt.recorded_by.role,
+            *person_columns(ContactAttempt.recorded_by),
         )
         .where(ContactAttempt.case == case_id)
         .order_by(ContactAttempt.attempted_at)
@@ -743,7 +737,7 @@ async def _parties_detail(case_id: UUID) -> list[dict[str, Any]]:
         .where(AvailabilityWindow.case == case_id)
         .order_by(AvailabilityWindow.starts_at)
     ):
-        windows[row["party"]].append({"start": row["starts_at"], "end": row["ends_at"]})
+        windows[row["party"]].append(_window(row))
     return [
         {
             **party,
