@@ -1,0 +1,329 @@
+"""The `njp` command as an operator runs it: each test runs the installed console script
+in its own process, against the test's own database."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from panels.accounts import service as accounts
+from panels.accounts.schemas import OrganisationIn
+from panels.accounts.tables import Organisation, OrganisationKind, Role, User
+from panels.cases.tables import Case
+from panels.demo import DEMO_PASSWORD
+from panels.errors import NotSignedIn
+from panels.venues.tables import Venue
+from tests.logscan import LOG_SCANNER
+from tests.world import PASSWORD, World
+
+NJP = Path(sys.executable).parent / "njp"
+SECRET_KEY = "cli-test-secret-key-" + "s" * 32
+NEW_PASSWORD = "a long enough passphrase"
+
+
+@dataclass
+class Finished:
+    code: int
+    stdout: str
+    stderr: str
+
+
+def _environment(database: str, **extra: str) -> dict[str, str]:
+    return {**os.environ, "DATABASE_URL": database, "NJP_SECRET_KEY": SECRET_KEY, **extra}
+
+
+async def njp(
+    database: str, *args: str, stdin: str = "", cwd: Path, **environment: str
+) -> Finished:
+    process = await asyncio.create_subprocess_exec(
+        str(NJP),
+        *args,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env=_environment(database, **environment),
+        cwd=cwd,
+    )
+    stdout, stderr = await asyncio.wait_for(process.communicate(stdin.encode()), timeout=180)
+    assert process.returncode is not None
+    return Finished(process.returncode, stdout.decode(), stderr.decode())
+
+
+def create_user_args(email: str, organisation: str, *extra: str) -> list[str]:
+    return [
+        "create-user",
+        "--email",
+        email,
+        "--name",
+        "Olu Operator",
+        "--role",
+        "coordinator",
+        "--organisation",
+        organisation,
+        *extra,
+    ]
+
+
+# create-user ---------------------------------------------------------------------------
+
+
+async def test_create_user_reads_the_password_from_stdin_and_the_user_can_sign_in(
+    database: str, tmp_path: Path
+) -> None:
+    ran = await njp(
+        database,
+        *create_user_args("olu@scheme.example", "Northshire NJP", "--organisation-kind", "scheme"),
+        stdin=NEW_PASSWORD + "\n",
+        cwd=tmp_path,
+    )
+    assert ran.code == 0, ran.stderr
+    assert "olu@scheme.example" in ran.stdout
+    assert NEW_PASSWORD not in ran.stdout + ran.stderr
+
+    actor, _, _ = await accounts.sign_in("olu@scheme.example", NEW_PASSWORD, 12)
+    assert actor.role is Role.coordinator
+    assert actor.name == "Olu Operator"
+    organisation = await accounts.get_organisation(actor.organisation_id)
+    assert organisation["name"] == "Northshire NJP"
+    assert organisation["kind"] == OrganisationKind.scheme
+    with pytest.raises(NotSignedIn):
+        await accounts.sign_in("olu@scheme.example", NEW_PASSWORD.upper(), 12)
+
+
+async def test_create_user_takes_no_password_argument(database: str, tmp_path: Path) -> None:
+    """A password on the command line would sit in shell history and the process list."""
+    ran = await njp(
+        database,
+        *create_user_args("olu@scheme.example", "Northshire NJP"),
+        "--organisation-kind",
+        "scheme",
+        "--password",
+        NEW_PASSWORD,
+        cwd=tmp_path,
+    )
+    assert ran.code != 0
+    assert "--password" in ran.stderr
+    assert await User.count() == 0
+
+
+async def test_create_user_refuses_a_short_password(database: str, tmp_path: Path) -> None:
+    ran = await njp(
+        database,
+        *create_user_args("olu@scheme.example", "Northshire NJP", "--organisation-kind", "scheme"),
+        stdin="short\n",
+        cwd=tmp_path,
+    )
+    assert ran.code == 1
+    assert "at least 12 characters" in ran.stderr
+    assert "Traceback" not in ran.stderr
+    assert await User.count() == 0
+
+
+async def test_create_user_lists_known_organisations_when_the_name_is_unknown(
+    database: str, tmp_path: Path
+) -> None:
+    for name, kind in (
+        ("Northshire NJP", OrganisationKind.scheme),
+        ("Northshire Police", OrganisationKind.police),
+    ):
+        await accounts.create_organisation(OrganisationIn(name=name, kind=kind))
+    ran = await njp(
+        database,
+        *create_user_args("olu@scheme.example", "Northshire Panels"),
+        stdin=NEW_PASSWORD + "\n",
+        cwd=tmp_path,
+    )
+    assert ran.code == 1
+    assert "Northshire Panels" in ran.stderr
+    assert "Northshire NJP" in ran.stderr
+    assert "Northshire Police" in ran.stderr
+    assert "Traceback" not in ran.stderr
+    assert await User.count() == 0
+    assert await Organisation.count() == 2
+
+
+async def test_create_user_joins_an_existing_organisation_whatever_the_case(
+    database: str, tmp_path: Path
+) -> None:
+    existing = await accounts.create_organisation(
+        OrganisationIn(name="Northshire NJP", kind=OrganisationKind.scheme)
+    )
+    ran = await njp(
+        database,
+        *create_user_args("olu@scheme.example", "northshire njp"),
+        stdin=NEW_PASSWORD + "\n",
+        cwd=tmp_path,
+    )
+    assert ran.code == 0, ran.stderr
+    actor, _, _ = await accounts.sign_in("olu@scheme.example", NEW_PASSWORD, 12)
+    assert actor.organisation_id == existing["id"]
+    assert await Organisation.count() == 1
+
+
+# demo-data ---------------------------------------------------------------------------
+
+
+async def test_demo_data_fills_an_empty_database_once(database: str, tmp_path: Path) -> None:
+    ran = await njp(database, "demo-data", cwd=tmp_path)
+    assert ran.code == 0, ran.stderr
+    for login in (
+        "coordinator@northshire-njp.example",
+        "facilitator@northshire-njp.example",
+        "referrer@northshire-police.example",
+    ):
+        assert login in ran.stdout
+    assert DEMO_PASSWORD in ran.stdout
+
+    assert await Organisation.count() == 4
+    assert await User.count().where(User.role == Role.facilitator) == 12
+    assert await Venue.count() == 5
+    assert await Case.count() == 20
+    statuses = {row["status"] for row in await Case.select(Case.status)}
+    assert {
+        "referred",
+        "rejected",
+        "accepted",
+        "contacting",
+        "ready_to_schedule",
+        "closed",
+    } <= statuses
+
+    for login in ("coordinator@northshire-njp.example", "referrer@northshire-police.example"):
+        actor, _, _ = await accounts.sign_in(login, DEMO_PASSWORD, 12)
+        assert actor.email == login
+
+    again = await njp(database, "demo-data", cwd=tmp_path)
+    assert again.code == 1
+    assert "already has data" in again.stderr
+
+    quietly = await njp(database, "demo-data", "--if-empty", cwd=tmp_path)
+    assert quietly.code == 0, quietly.stderr
+    assert "not loaded" in quietly.stdout
+    assert await Case.count() == 20
+    assert await Organisation.count() == 4
+
+
+# migrate -----------------------------------------------------------------------------
+
+
+async def test_migrate_on_an_up_to_date_database_keeps_its_data(
+    database: str, tmp_path: Path
+) -> None:
+    await accounts.create_organisation(
+        OrganisationIn(name="Northshire NJP", kind=OrganisationKind.scheme)
+    )
+    ran = await njp(database, "migrate", cwd=tmp_path)
+    assert ran.code == 0, ran.stderr
+    assert "up to date" in ran.stdout
+    assert [row["name"] for row in await Organisation.select(Organisation.name)] == [
+        "Northshire NJP"
+    ]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["migrate"],
+        ["demo-data"],
+        create_user_args("olu@scheme.example", "Northshire NJP", "--organisation-kind", "scheme"),
+    ],
+    ids=["migrate", "demo-data", "create-user"],
+)
+async def test_a_configuration_problem_is_reported_as_such(
+    database: str, tmp_path: Path, command: list[str]
+) -> None:
+    ran = await njp(
+        database,
+        *command,
+        stdin=NEW_PASSWORD + "\n",
+        cwd=tmp_path,
+        NJP_SMS_BACKEND="carrier-pigeon",
+    )
+    assert ran.code == 2
+    assert "Configuration problem" in ran.stderr
+    assert "NJP_SMS_BACKEND" in ran.stderr
+    assert "Traceback" not in ran.stderr
+    assert await User.count() == 0
+
+
+# serve -------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def _wait_until_healthy(base_url: str, process: asyncio.subprocess.Process) -> int:
+    deadline = time.monotonic() + 20
+    async with httpx.AsyncClient(base_url=base_url, timeout=2) as http:
+        while time.monotonic() < deadline:
+            if process.returncode is not None:
+                return -1
+            try:
+                return (await http.get("/health")).status_code
+            except httpx.TransportError:
+                await asyncio.sleep(0.2)
+    return 0
+
+
+async def test_serve_answers_over_http_from_the_configured_database(
+    database: str, world: World, tmp_path: Path
+) -> None:
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    log = tmp_path / "serve.log"
+    with log.open("wb") as output:
+        process = await asyncio.create_subprocess_exec(
+            str(NJP),
+            "serve",
+            "--port",
+            str(port),
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=output,
+            stderr=output,
+            env=_environment(database),
+            cwd=tmp_path,
+        )
+        try:
+            status = await _wait_until_healthy(base_url, process)
+            async with httpx.AsyncClient(base_url=base_url, timeout=10) as http:
+                health = await http.get("/health")
+                login = await http.post(
+                    "/api/v1/auth/login",
+                    json={"email": "cora@scheme.example", "password": PASSWORD},
+                )
+                me = await http.get("/api/v1/me", headers=world.referrer.headers)
+                cases = await http.get(
+                    f"/api/v1/cases/{world.case_id}", headers=world.coordinator.headers
+                )
+        finally:
+            if process.returncode is None:
+                process.terminate()
+                try:
+                    await asyncio.wait_for(process.wait(), timeout=10)
+                except TimeoutError:
+                    process.kill()
+                    await process.wait()
+    served = log.read_text(errors="replace")
+    LOG_SCANNER.add_text(served)
+
+    assert status == 200, served
+    assert health.json() == {"status": "ok", "database": "reachable"}
+    # It serves the test's own database, not the default one.
+    assert login.status_code == 200, login.text
+    assert login.json()["id"] == str(world.coordinator.actor.id)
+    assert me.json()["email"] == "rhys@police.example"
+    assert cases.status_code == 200, cases.text
+    assert cases.json()["id"] == str(world.case_id)
+    assert "Traceback" not in served
+    assert not (tmp_path / "var").exists()
