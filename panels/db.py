@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
 from typing import Any
@@ -78,9 +79,13 @@ async def stop(db: Engine[Any]) -> None:
         await db.close_connection_pool()
 
 
+# A load balancer asking /health should hear "no" quickly, not after a connect timeout.
+HEALTH_TIMEOUT_SECONDS = 3
+
+
 async def is_reachable(db: Engine[Any]) -> bool:
     try:
-        await db.run_ddl("SELECT 1")
-    except Exception:  # any failure means "not reachable" to a health check
+        await asyncio.wait_for(db.run_ddl("SELECT 1"), timeout=HEALTH_TIMEOUT_SECONDS)
+    except Exception:  # any failure, timeouts included, means "not reachable"
         return False
     return True

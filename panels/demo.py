@@ -570,7 +570,7 @@ async def load_demo_data() -> str:
     return "\n".join(
         [
             "Demo data loaded (fictional people; every phone number is in Ofcom's drama range).",
-            f"Sign in at {get_settings().public_url} as any of these, password {DEMO_PASSWORD!r}:",
+            f"Sign in as any of these, with the password {DEMO_PASSWORD!r}:",
             f"  coordinator  {cast.coordinator.email}",
             f"  facilitator  {cast.facilitators[0].email}",
             f"  referrer     {cast.referrers[0].email}",
