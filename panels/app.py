@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
+from typing import Any
+
 from litestar import Litestar, Router
+from litestar.config.csrf import CSRFConfig
 from litestar.di import Provide
 from litestar.middleware.base import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.routes import HTTPRoute
+from litestar.static_files import create_static_files_router
 
-from panels import db
+from panels import db, web
 from panels.access import current_actor, declared_access, enforce_access, public
 from panels.accounts.authentication import SESSION_COOKIE, CredentialsMiddleware
 from panels.accounts.endpoints import router as accounts_router
 from panels.cases.endpoints import router as cases_router
-from panels.errors import EXCEPTION_HANDLERS
 from panels.health import health
 from panels.logs import logging_config
 from panels.settings import Settings, get_settings
+from panels.web.errors import exception_handlers
+from panels.web.rendering import assets_ready, template_config
+from panels.web.security import security_headers
 
 API_PREFIX = "/api/v1"
 VERSION = "0.1.0"
@@ -42,7 +50,16 @@ def _openapi() -> OpenAPIConfig:
             }
         ),
         security=[{"bearer": []}, {"session": []}],
-        render_plugins=[SwaggerRenderPlugin(path="/")],
+        # Swagger UI from our own assets: a closed network may block its CDN.
+        render_plugins=[
+            SwaggerRenderPlugin(
+                path="/",
+                js_url="/assets/swagger/swagger-ui-bundle.js",
+                css_url="/assets/swagger/swagger-ui.css",
+                standalone_preset_js_url="/assets/swagger/swagger-ui-standalone-preset.js",
+                favicon="<link rel='icon' href='/static/favicon.svg' type='image/svg+xml'>",
+            )
+        ],
         openapi_router=Router(path="/schema", route_handlers=[], opt=public()),
     )
 
@@ -58,6 +75,26 @@ def _check_every_route_declares_access(app: Litestar) -> None:
     ]
     if undeclared:
         raise RuntimeError(f"routes without an access declaration: {', '.join(undeclared)}")
+
+
+def _static_files(settings: Settings) -> list[Any]:
+    own = Path(__file__).parent / "web" / "static"
+    return [
+        create_static_files_router(
+            path="/assets", directories=[settings.assets_dir], opt=public(), include_in_schema=False
+        ),
+        create_static_files_router(
+            path="/static", directories=[own], opt=public(), include_in_schema=False
+        ),
+    ]
+
+
+def warn_if_assets_missing() -> None:
+    if not assets_ready():
+        logging.getLogger("njp").warning(
+            "The pages' styles and scripts are not built: run scripts/frontend "
+            "(it needs npm). Pages work, but look unstyled."
+        )
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -79,17 +116,27 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     api = Router(path=API_PREFIX, route_handlers=[accounts_router, cases_router])
     app = Litestar(
-        route_handlers=[health, api],
+        route_handlers=[health, api, *web.ROUTES, *_static_files(settings)],
         guards=[enforce_access],
         middleware=[DefineMiddleware(CredentialsMiddleware)],
+        before_send=[security_headers(strict_transport=settings.secure_cookies)],
         dependencies={
             "settings": Provide(provide_settings, sync_to_thread=False),
             "actor": Provide(current_actor, sync_to_thread=False),
         },
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers=exception_handlers(),
         openapi_config=_openapi(),
+        template_config=template_config(),
+        # Forms carry a signed token; the JSON API relies on SameSite=Lax cookies and
+        # bearer tokens instead, so machine clients need no CSRF dance.
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_secure=settings.secure_cookies,
+            cookie_httponly=True,
+            exclude=[API_PREFIX, "/schema", "/health"],
+        ),
         logging_config=logging_config(settings.log_level),
-        on_startup=[start_database],
+        on_startup=[start_database, warn_if_assets_missing],
         on_shutdown=[stop_database],
     )
     _check_every_route_declares_access(app)

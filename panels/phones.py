@@ -42,3 +42,16 @@ def can_receive_sms(e164: str) -> bool:
 
 
 PhoneNumber = Annotated[str, AfterValidator(normalise_phone)]
+
+
+def display_phone(e164: str | None) -> str:
+    """How people write a number: UK ones in national format ('07700 900123')."""
+    if not e164:
+        return ""
+    number = phonenumbers.parse(e164, None)
+    style = (
+        PhoneNumberFormat.NATIONAL if number.country_code == 44 else PhoneNumberFormat.INTERNATIONAL
+    )
+    if _DRAMA_MOBILES.match(e164):  # phonenumbers will not format numbers it calls invalid
+        return f"07700 {e164[-6:]}"
+    return str(phonenumbers.format_number(number, style))

@@ -35,6 +35,8 @@ class Settings:
     first_contact_hours: int = 48
     session_hours: int = 12
     log_level: str = "INFO"
+    scheme_name: str = "Neighbourhood Justice Panel"
+    assets_dir: str = "var/static"
 
     @property
     def engine(self) -> Literal["sqlite", "postgres"]:
@@ -125,6 +127,8 @@ def load_settings() -> Settings:
         first_contact_hours=_int("NJP_FIRST_CONTACT_HOURS", 48, minimum=1),
         session_hours=_int("NJP_SESSION_HOURS", 12, minimum=1),
         log_level=(os.environ.get("NJP_LOG_LEVEL") or "INFO").upper(),
+        scheme_name=(os.environ.get("NJP_SCHEME_NAME") or "Neighbourhood Justice Panel").strip(),
+        assets_dir=os.environ.get("NJP_ASSETS_DIR") or "var/static",
     )
 
 

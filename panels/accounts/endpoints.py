@@ -29,7 +29,7 @@ from panels.accounts.schemas import (
 from panels.settings import Settings
 
 
-def _session_cookie(settings: NamedDependency[Settings], value: str, max_age: int) -> Cookie:
+def session_cookie(settings: Settings, value: str, max_age: int) -> Cookie:
     return Cookie(
         key=SESSION_COOKIE,
         value=value,
@@ -45,7 +45,7 @@ def _session_cookie(settings: NamedDependency[Settings], value: str, max_age: in
 async def login(data: JSONBody[SignIn], settings: NamedDependency[Settings]) -> Response[Me]:
     """Sign in with email and password; sets the session cookie."""
     actor, token, _ = await service.sign_in(data.email, data.password, settings.session_hours)
-    cookie = _session_cookie(settings, token, settings.session_hours * 3600)
+    cookie = session_cookie(settings, token, settings.session_hours * 3600)
     return Response(Me.model_validate(await service.me(actor)), cookies=[cookie])
 
 
@@ -58,7 +58,7 @@ async def logout(
     if session_token:
         await service.sign_out(session_token)
     return Response(
-        None, status_code=HTTP_204_NO_CONTENT, cookies=[_session_cookie(settings, "", 0)]
+        None, status_code=HTTP_204_NO_CONTENT, cookies=[session_cookie(settings, "", 0)]
     )
 
 

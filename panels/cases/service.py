@@ -583,6 +583,7 @@ _LIST_COLUMNS = (
 
 
 def overdue_clause(now: datetime) -> Any:
+    """Open cases nobody has tried to contact, whose first-contact target is before `now`."""
     return (
         Case.first_contact_at.is_null()
         & (Case.first_contact_due_at < now)
@@ -606,11 +607,13 @@ async def list_cases(
     statuses: list[CaseStatus] | None = None,
     organisation_id: UUID | None = None,
     overdue: bool | None = None,
+    first_contact_due_before: datetime | None = None,
     page: int = 1,
     page_size: int = 50,
     now: datetime | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
-    """A page of the cases in scope, newest first; overdue ones by how long overdue."""
+    """A page of the cases in scope, newest first; overdue ones, and those whose first
+    contact is due before a time, soonest due first."""
     now = now or utc_now()
     if page < 1:
         raise InvalidInput("The page number starts at 1.", field="page")
@@ -621,6 +624,8 @@ async def list_cases(
         Case.status.is_in([s.value for s in statuses]) if statuses else None,
         Case.organisation == organisation_id if organisation_id else None,
     ]
+    if first_contact_due_before is not None:
+        clauses.append(overdue_clause(first_contact_due_before))
     if overdue is True:
         clauses.append(overdue_clause(now))
     elif overdue is False:
@@ -637,7 +642,7 @@ async def list_cases(
     if present:
         total_query = total_query.where(_where(*present))
         rows_query = rows_query.where(_where(*present))
-    if overdue:
+    if overdue or first_contact_due_before is not None:
         rows_query = rows_query.order_by(Case.first_contact_due_at)
     else:
         rows_query = rows_query.order_by(Case.received_at, ascending=False)
@@ -755,9 +760,21 @@ async def case_timeline(actor: Actor, case_id: UUID, endpoint: str) -> list[dict
     """The whole timeline for staff; for referrers, only when the status changed."""
     await _case_in_scope(actor, case_id)
     await audit.record_view(case_id, actor, endpoint)
+    return await _timeline_for(actor, case_id)
+
+
+async def _timeline_for(actor: Actor, case_id: UUID) -> list[dict[str, Any]]:
     if actor.role is Role.referrer:
         return await audit.status_changes(case_id)
     return await audit.timeline(case_id)
+
+
+async def case_page(
+    actor: Actor, case_id: UUID, endpoint: str
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A case and its timeline, shaped for the caller's role, as one recorded view."""
+    case = await read_case(actor, case_id, endpoint)
+    return case, await _timeline_for(actor, case_id)
 
 
 async def case_views(actor: Actor, case_id: UUID) -> list[dict[str, Any]]:

@@ -1,0 +1,6 @@
+"""Server-rendered pages for referrers, facilitators and coordinators, built from GOV.UK
+Frontend components. They call the same services as the JSON API."""
+
+from panels.web import accounts, cases
+
+ROUTES = [*accounts.ROUTES, *cases.ROUTES]

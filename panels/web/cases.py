@@ -1,0 +1,562 @@
+"""Case pages: lists, referring a case, a case's page shaped by role, and the forms on it
+(triage, contact attempts, consent, admission, availability, adding a person)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated, Any
+from uuid import UUID
+
+from litestar import Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.response import Redirect, Template
+from pydantic import ValidationError
+
+from panels.access import SIGNED_IN, Actor, allow
+from panels.accounts import service as accounts
+from panels.accounts.tables import Role
+from panels.cases import service
+from panels.cases.schemas import (
+    AdmissionIn,
+    AvailabilityIn,
+    ConsentIn,
+    ContactAttemptIn,
+    PartyIn,
+    ReferralIn,
+    TransitionIn,
+)
+from panels.cases.tables import CaseStatus
+from panels.clock import utc_now
+from panels.errors import DomainError
+from panels.settings import Settings, get_settings
+from panels.web.forms import FormErrors, date_from, errors_from, moment_from, optional, text
+from panels.web.rendering import page
+from panels.web.timeline import describe
+
+REFERRERS = allow(Role.referrer, Role.coordinator)
+CASE_WORKERS = allow(Role.coordinator, Role.facilitator)
+PAGE_SIZE = 25
+MAX_PEOPLE = 12
+
+DONE = {
+    "accepted": "Case accepted and lead facilitator assigned",
+    "rejected": "Referral not accepted; the referrer can see why",
+    "closed": "Case closed",
+    "moved": "Case updated",
+    "contact": "Contact attempt recorded",
+    "consent": "Consent recorded",
+    "admission": "Admission recorded",
+    "availability": "Availability updated",
+    "person": "Person added",
+}
+
+# The form's own words for what is missing or malformed (see forms.errors_from).
+REFERRAL_MESSAGES = {
+    "offence_category": "Select what kind of incident it was",
+    "incident_date": "Enter the date of the incident as a real date, like 27 3 2026",
+    "summary": "Describe what happened",
+    "area": "Enter the area where it happened",
+    "admits_responsibility": "Select whether the person responsible admits what they did",
+    "parties-*-role": "Select who this person is",
+    "parties-*-name": "Enter the person's name",
+    "parties-*-email": "Enter an email address in the correct format, like name@example.org",
+    "parties-*-language": "Select the language to contact them in",
+    "parties-*-contact_preference": "Select how to contact them",
+    "parties-*-date_of_birth": "Enter a real date of birth, like 14 5 2010",
+}
+REFERRAL_ANCHORS = {
+    "incident_date": "incident_date-day",
+    "parties": "parties-0-role",
+    "parties-*": "parties-*-phone",
+    "parties-*-date_of_birth": "parties-*-date_of_birth-day",
+}
+PARTY_MESSAGES = {
+    key.removeprefix("parties-*-"): message
+    for key, message in REFERRAL_MESSAGES.items()
+    if key.startswith("parties-*-")
+}
+CASE_FORM_MESSAGES = {
+    "lead_facilitator_id": "Select the lead facilitator",
+    "reason": "Give a reason",
+    "outcome": "Select the outcome",
+    "method": "Select how you made contact",
+    "outcome_contact": "Select what happened",
+    "decision": "Select the person's decision",
+    "admits": "Select whether they admit responsibility",
+    "attempted_at": "Enter when you tried, as a date and a time like 14:30",
+    "windows": "Enter a date, and a start and end time like 18:00 and 20:00",
+}
+
+
+async def _form(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    form = await request.form()
+    return {key: form.getall(key) if len(form.getall(key)) > 1 else form.get(key) for key in form}
+
+
+# Lists --------------------------------------------------------------------------------
+
+
+@get("/cases", opt=SIGNED_IN, include_in_schema=False)
+async def cases_page(
+    request: Request[Any, Any, Any],
+    actor: NamedDependency[Actor],
+    status: FromQuery[list[CaseStatus] | None] = None,
+    organisation: FromQuery[UUID | None] = None,
+    overdue: FromQuery[bool | None] = None,
+    page_number: Annotated[int, QueryParameter(name="page", ge=1)] = 1,
+) -> Template:
+    rows, total = await service.list_cases(
+        actor,
+        statuses=status,
+        organisation_id=organisation,
+        overdue=overdue or None,
+        page=page_number,
+        page_size=PAGE_SIZE,
+    )
+    organisations = await accounts.list_organisations() if actor.is_coordinator else []
+    pages = max(1, -(-total // PAGE_SIZE))
+    return page(
+        request,
+        "cases.html",
+        title="Cases" if actor.is_coordinator else "Your cases",
+        cases=rows,
+        total=total,
+        page_number=page_number,
+        pages=pages,
+        filters={
+            "status": [s.value for s in status or []],
+            "organisation": organisation,
+            "overdue": bool(overdue),
+        },
+        organisations={o["id"]: o["name"] for o in organisations},
+        query=request.url.query,
+    )
+
+
+@get("/dashboard", opt=allow(Role.coordinator), include_in_schema=False)
+async def dashboard_page(
+    request: Request[Any, Any, Any], actor: NamedDependency[Actor]
+) -> Template:
+    now = utc_now()
+    triage, _ = await service.list_cases(
+        actor, statuses=[CaseStatus.referred], page_size=service.MAX_PAGE_SIZE
+    )
+    watch, _ = await service.list_cases(
+        actor, first_contact_due_before=now + timedelta(hours=12), page_size=service.MAX_PAGE_SIZE
+    )
+    counts = {}
+    for status in CaseStatus:
+        _, counts[status.value] = await service.list_cases(actor, statuses=[status], page_size=1)
+    return page(
+        request,
+        "dashboard.html",
+        title="Dashboard",
+        triage=list(reversed(triage)),
+        overdue=[case for case in watch if case["first_contact_overdue"]],
+        due_soon=[case for case in watch if not case["first_contact_overdue"]],
+        counts=counts,
+        facilitators=await _facilitators(),
+        organisations={o["id"]: o["name"] for o in await accounts.list_organisations()},
+    )
+
+
+async def _facilitators() -> list[dict[str, Any]]:
+    return [u for u in await accounts.list_users() if u["role"] == Role.facilitator and u["active"]]
+
+
+# Referring ----------------------------------------------------------------------------
+
+NEW_PERSON = {"role": "", "language": "en", "contact_preference": "sms"}
+
+
+def _referral_values(form: dict[str, Any]) -> dict[str, Any]:
+    """What was typed, to show the form again."""
+    count = min(max(int(text(form, "people") or 2), 1), MAX_PEOPLE)
+    people = []
+    for index in range(count):
+        prefix = f"parties-{index}-"
+        person = {
+            key.removeprefix(prefix): value for key, value in form.items() if key.startswith(prefix)
+        }
+        needs = form.get(f"{prefix}needs") or []
+        person["needs"] = [needs] if isinstance(needs, str) else list(needs)
+        people.append(person)
+    values = {key: value for key, value in form.items() if not key.startswith("parties-")}
+    values["parties"] = people
+    return values
+
+
+def _party_payload(values: dict[str, Any], form: dict[str, Any], prefix: str) -> dict[str, Any]:
+    needs = set(values.get("needs") or [])
+    date_of_birth = date_from(form, f"{prefix}date_of_birth")
+    return {
+        "role": text(values, "role") or None,
+        "name": text(values, "name"),
+        "phone": optional(values, "phone"),
+        "email": optional(values, "email"),
+        "language": text(values, "language") or "en",
+        "contact_preference": text(values, "contact_preference") or None,
+        "interpreter_language": optional(values, "interpreter_language"),
+        "step_free_access": "step_free_access" in needs,
+        "hearing_loop": "hearing_loop" in needs,
+        "young_person": "young_person" in needs,
+        "date_of_birth": date_of_birth,
+        "safeguarding_notes": text(values, "safeguarding_notes"),
+    }
+
+
+def _referral_payload(values: dict[str, Any], form: dict[str, Any]) -> dict[str, Any]:
+    admits = text(values, "admits_responsibility")
+    return {
+        "offence_category": text(values, "offence_category") or None,
+        "incident_date": date_from(form, "incident_date"),
+        "summary": text(values, "summary"),
+        "area": text(values, "area"),
+        "admits_responsibility": {"yes": True, "no": False}.get(admits),
+        "parties": [
+            _party_payload(person, form, f"parties-{index}-")
+            for index, person in enumerate(values["parties"])
+        ],
+    }
+
+
+def _refer_page(
+    request: Request[Any, Any, Any], values: dict[str, Any], errors: FormErrors | None = None
+) -> Template:
+    return page(
+        request,
+        "refer.html",
+        status_code=400 if errors else 200,
+        title="Refer a case",
+        values=values,
+        errors=errors,
+        max_people=MAX_PEOPLE,
+        first_contact_hours=get_settings().first_contact_hours,
+    )
+
+
+@get("/cases/new", opt=REFERRERS, include_in_schema=False)
+async def refer_page(request: Request[Any, Any, Any]) -> Template:
+    starting = [{**NEW_PERSON, "role": "victim"}, {**NEW_PERSON, "role": "harm_causer"}]
+    return _refer_page(request, {"parties": starting})
+
+
+@post("/cases/new", opt=REFERRERS, include_in_schema=False)
+async def refer(
+    request: Request[Any, Any, Any],
+    actor: NamedDependency[Actor],
+    settings: NamedDependency[Settings],
+) -> Template | Redirect:
+    form = await _form(request)
+    values = _referral_values(form)
+    action = text(form, "action")
+    if action == "add-person":
+        if len(values["parties"]) < MAX_PEOPLE:
+            values["parties"].append(dict(NEW_PERSON))
+        return _refer_page(request, values)
+    if action.startswith("remove-person-"):
+        index = int(action.removeprefix("remove-person-") or -1)
+        if 0 <= index < len(values["parties"]) and len(values["parties"]) > 1:
+            values["parties"].pop(index)
+        return _refer_page(request, values)
+    try:
+        referral = ReferralIn.model_validate(_referral_payload(values, form))
+        case_id = await service.refer(actor, referral, settings.first_contact_hours)
+    except (ValidationError, DomainError) as problem:
+        return _refer_page(
+            request, values, errors_from(problem, REFERRAL_MESSAGES, REFERRAL_ANCHORS)
+        )
+    return Redirect(path=f"/cases/{case_id}/referred", status_code=303)
+
+
+@get("/cases/{case_id:uuid}/referred", opt=REFERRERS, include_in_schema=False)
+async def referred_page(
+    request: Request[Any, Any, Any],
+    actor: NamedDependency[Actor],
+    settings: NamedDependency[Settings],
+    case_id: FromPath[UUID],
+) -> Template:
+    case = await service.read_case(actor, case_id, request.url.path)
+    return page(
+        request,
+        "referred.html",
+        title="Referral sent",
+        case=case,
+        first_contact_hours=settings.first_contact_hours,
+    )
+
+
+# A case's page ------------------------------------------------------------------------
+
+
+async def _case_page(
+    request: Request[Any, Any, Any],
+    actor: Actor,
+    case_id: UUID,
+    *,
+    errors: FormErrors | None = None,
+    values: dict[str, Any] | None = None,
+    done: FromQuery[str | None] = None,
+) -> Template:
+    case, events = await service.case_page(actor, case_id, f"/cases/{case_id}")
+    if actor.role is Role.referrer:
+        return page(
+            request, "case_referrer.html", title=case["reference"], case=case, events=events
+        )
+    timeline = [{**event, "sentence": describe(event, case)} for event in reversed(events)]
+    return page(
+        request,
+        "case.html",
+        status_code=400 if errors else 200,
+        title=case["reference"],
+        case=case,
+        timeline=timeline,
+        errors=errors,
+        values=values or {},
+        done=DONE.get(done or ""),
+        facilitators=await _facilitators() if actor.is_coordinator else [],
+        now=utc_now(),
+    )
+
+
+@get("/cases/{case_id:uuid}", opt=SIGNED_IN, include_in_schema=False)
+async def case_page(
+    request: Request[Any, Any, Any],
+    actor: NamedDependency[Actor],
+    case_id: FromPath[UUID],
+    done: FromQuery[str | None] = None,
+) -> Template:
+    return await _case_page(request, actor, case_id, done=done)
+
+
+def _back_to(case_id: UUID, done: str, anchor: str = "") -> Redirect:
+    return Redirect(path=f"/cases/{case_id}?done={done}{anchor}", status_code=303)
+
+
+async def _refused(
+    request: Request[Any, Any, Any],
+    actor: Actor,
+    case_id: UUID,
+    problem: ValidationError | DomainError,
+    prefix: str,
+    values: dict[str, Any],
+    *,
+    messages: dict[str, str] | None = None,
+    anchors: dict[str, str] | None = None,
+) -> Template:
+    """Show the case again with this form's errors, each tied to the form's own fields
+    (ids start with `prefix`; an error about the whole form points at its button)."""
+    errors = FormErrors()
+    for field, message in errors_from(problem, {**CASE_FORM_MESSAGES, **(messages or {})}).items:
+        target = f"{prefix}-{'submit' if field == 'form' else field}"
+        errors.add((anchors or {}).get(target, target), message)
+    return await _case_page(request, actor, case_id, errors=errors, values=values)
+
+
+@post("/cases/{case_id:uuid}/transitions", opt=CASE_WORKERS, include_in_schema=False)
+async def move_case(
+    request: Request[Any, Any, Any], actor: NamedDependency[Actor], case_id: FromPath[UUID]
+) -> Template | Redirect:
+    form = await _form(request)
+    target = text(form, "to")
+    values = {
+        f"{target}-{key}": text(form, key) for key in ("lead_facilitator_id", "reason", "outcome")
+    }
+    try:
+        await service.transition(
+            actor,
+            case_id,
+            TransitionIn.model_validate(
+                {
+                    "to": target,
+                    "lead_facilitator_id": optional(form, "lead_facilitator_id"),
+                    "reason": optional(form, "reason"),
+                    "outcome": optional(form, "outcome"),
+                }
+            ),
+        )
+    except (ValidationError, DomainError) as problem:
+        return await _refused(
+            request,
+            actor,
+            case_id,
+            problem,
+            target,
+            values,
+            messages={"outcome": "Select the outcome the case closes with"},
+        )
+    done = target if target in {"accepted", "rejected", "closed"} else "moved"
+    return _back_to(case_id, done)
+
+
+@post(
+    "/cases/{case_id:uuid}/parties/{party_id:uuid}/contact-attempts",
+    opt=CASE_WORKERS,
+    include_in_schema=False,
+)
+async def record_contact_attempt(
+    request: Request[Any, Any, Any],
+    actor: NamedDependency[Actor],
+    case_id: FromPath[UUID],
+    party_id: FromPath[UUID],
+) -> Template | Redirect:
+    form = await _form(request)
+    prefix = f"contact-{party_id}"
+    values = {f"{prefix}-{key}": value for key, value in form.items()}
+    try:
+        attempt = ContactAttemptIn.model_validate(
+            {
+                "attempted_at": moment_from(form, "attempted_at"),
+                "method": text(form, "method") or None,
+                "outcome": text(form, "outcome") or None,
+                "notes": text(form, "notes"),
+            }
+        )
+        await service.record_contact_attempt(actor, case_id, party_id, attempt)
+    except (ValidationError, DomainError) as problem:
+        return await _refused(
+            request,
+            actor,
+            case_id,
+            problem,
+            prefix,
+            values,
+            messages={"outcome": "Select what happened"},
+            anchors={f"{prefix}-attempted_at": f"{prefix}-attempted_at-day"},
+        )
+    return _back_to(case_id, "contact", f"#party-{party_id}")
+
+
+@post(
+    "/cases/{case_id:uuid}/parties/{party_id:uuid}/consent",
+    opt=CASE_WORKERS,
+    include_in_schema=False,
+)
+async def record_consent(
+    request: Request[Any, Any, Any],
+    actor: NamedDependency[Actor],
+    case_id: FromPath[UUID],
+    party_id: FromPath[UUID],
+) -> Template | Redirect:
+    form = await _form(request)
+    prefix = f"consent-{party_id}"
+    values = {f"{prefix}-{key}": value for key, value in form.items()}
+    try:
+        consent = ConsentIn.model_validate(
+            {"decision": text(form, "decision") or None, "method": text(form, "method") or None}
+        )
+        await service.record_consent(actor, case_id, party_id, consent)
+    except (ValidationError, DomainError) as problem:
+        return await _refused(request, actor, case_id, problem, prefix, values)
+    return _back_to(case_id, "consent", f"#party-{party_id}")
+
+
+@post(
+    "/cases/{case_id:uuid}/parties/{party_id:uuid}/admission",
+    opt=CASE_WORKERS,
+    include_in_schema=False,
+)
+async def record_admission(
+    request: Request[Any, Any, Any],
+    actor: NamedDependency[Actor],
+    case_id: FromPath[UUID],
+    party_id: FromPath[UUID],
+) -> Template | Redirect:
+    form = await _form(request)
+    prefix = f"admission-{party_id}"
+    values = {f"{prefix}-{key}": value for key, value in form.items()}
+    try:
+        admission = AdmissionIn.model_validate(
+            {
+                "admits": {"yes": True, "no": False}.get(text(form, "admits")),
+                "method": text(form, "method") or None,
+            }
+        )
+        await service.record_admission(actor, case_id, party_id, admission)
+    except (ValidationError, DomainError) as problem:
+        return await _refused(request, actor, case_id, problem, prefix, values)
+    return _back_to(case_id, "admission", f"#party-{party_id}")
+
+
+@post(
+    "/cases/{case_id:uuid}/parties/{party_id:uuid}/availability",
+    opt=CASE_WORKERS,
+    include_in_schema=False,
+)
+async def change_availability(
+    request: Request[Any, Any, Any],
+    actor: NamedDependency[Actor],
+    case_id: FromPath[UUID],
+    party_id: FromPath[UUID],
+) -> Template | Redirect:
+    """Add one window (a date, a start and an end time) or remove one; the service
+    replaces the set, so the page sends the whole new set."""
+    form = await _form(request)
+    prefix = f"availability-{party_id}"
+    values = {f"{prefix}-{key}": value for key, value in form.items()}
+    case = await service.read_case(actor, case_id, request.url.path)
+    person = next((p for p in case["parties"] if p["id"] == party_id), None)
+    windows = [dict(w) for w in (person or {}).get("availability", [])]
+    remove = text(form, "remove")
+    if remove:
+        windows = [w for index, w in enumerate(windows) if str(index) != remove]
+    else:
+        windows.append(
+            {"start": moment_from(form, "on", "from"), "end": moment_from(form, "on", "to")}
+        )
+    try:
+        await service.set_availability(
+            actor, case_id, party_id, AvailabilityIn.model_validate({"windows": windows})
+        )
+    except (ValidationError, DomainError) as problem:
+        # One message for the one window being added, at its date.
+        message = (
+            problem.detail if isinstance(problem, DomainError) else CASE_FORM_MESSAGES["windows"]
+        )
+        errors = FormErrors([(f"{prefix}-on-day", message)])
+        return await _case_page(request, actor, case_id, errors=errors, values=values)
+    return _back_to(case_id, "availability", f"#party-{party_id}")
+
+
+@post("/cases/{case_id:uuid}/parties", opt=CASE_WORKERS, include_in_schema=False)
+async def add_person(
+    request: Request[Any, Any, Any], actor: NamedDependency[Actor], case_id: FromPath[UUID]
+) -> Template | Redirect:
+    form = await _form(request)
+    prefix = "person"
+    values = {f"{prefix}-{key}": value for key, value in form.items()}
+    try:
+        party = PartyIn.model_validate(_party_payload(form, form, ""))
+        await service.add_party(actor, case_id, party)
+    except (ValidationError, DomainError) as problem:
+        return await _refused(
+            request,
+            actor,
+            case_id,
+            problem,
+            prefix,
+            values,
+            messages=PARTY_MESSAGES,
+            anchors={
+                f"{prefix}-": f"{prefix}-phone",
+                f"{prefix}-date_of_birth": f"{prefix}-date_of_birth-day",
+            },
+        )
+    return _back_to(case_id, "person", "#people")
+
+
+ROUTES = [
+    cases_page,
+    dashboard_page,
+    refer_page,
+    refer,
+    referred_page,
+    case_page,
+    move_case,
+    record_contact_attempt,
+    record_consent,
+    record_admission,
+    change_availability,
+    add_person,
+]

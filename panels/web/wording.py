@@ -1,0 +1,138 @@
+"""The words pages use for the service's stored values: plain English, and the same
+everywhere."""
+
+from __future__ import annotations
+
+from panels.accounts.tables import OrganisationKind, Role
+from panels.cases.tables import (
+    CaseStatus,
+    ConsentDecision,
+    ContactMethod,
+    ContactOutcome,
+    ContactPreference,
+    Language,
+    OffenceCategory,
+    Outcome,
+    PartyRole,
+)
+
+STATUS: dict[str, str] = {
+    CaseStatus.referred: "Referred",
+    CaseStatus.accepted: "Accepted",
+    CaseStatus.rejected: "Not accepted",
+    CaseStatus.contacting: "Contacting people",
+    CaseStatus.ready_to_schedule: "Ready to schedule",
+    CaseStatus.scheduled: "Panel booked",
+    CaseStatus.held: "Panel held",
+    CaseStatus.agreement: "Following the agreement",
+    CaseStatus.closed: "Closed",
+}
+
+# GOV.UK tag colours; every pair of text and background passes WCAG AA contrast.
+STATUS_COLOUR: dict[str, str] = {
+    CaseStatus.referred: "govuk-tag--blue",
+    CaseStatus.accepted: "govuk-tag--light-blue",
+    CaseStatus.rejected: "govuk-tag--grey",
+    CaseStatus.contacting: "govuk-tag--yellow",
+    CaseStatus.ready_to_schedule: "govuk-tag--green",
+    CaseStatus.scheduled: "govuk-tag--purple",
+    CaseStatus.held: "govuk-tag--pink",
+    CaseStatus.agreement: "govuk-tag--orange",
+    CaseStatus.closed: "govuk-tag--grey",
+}
+
+OUTCOME: dict[str, str] = {
+    Outcome.completed: "Completed",
+    Outcome.partially_completed: "Partially completed",
+    Outcome.breached: "Agreement breached",
+    Outcome.not_proceeding: "Not proceeding",
+}
+
+OFFENCE: dict[str, str] = {
+    OffenceCategory.anti_social_behaviour: "Anti-social behaviour",
+    OffenceCategory.criminal_damage: "Criminal damage",
+    OffenceCategory.harassment: "Harassment",
+    OffenceCategory.public_order: "Public order",
+    OffenceCategory.low_value_shop_theft: "Low-value shop theft",
+    OffenceCategory.neighbour_dispute: "Neighbour dispute",
+    OffenceCategory.other: "Something else",
+}
+
+PARTY_ROLE: dict[str, str] = {
+    PartyRole.victim: "Person harmed",
+    PartyRole.harm_causer: "Person responsible",
+    PartyRole.supporter: "Supporter",
+    PartyRole.guardian: "Parent or guardian",
+    PartyRole.community_representative: "Community representative",
+}
+
+LANGUAGE: dict[str, str] = {Language.en: "English", Language.cy: "Cymraeg (Welsh)"}
+
+CONTACT_PREFERENCE: dict[str, str] = {
+    ContactPreference.sms: "Text message",
+    ContactPreference.phone_call: "Phone call",
+    ContactPreference.email: "Email",
+    ContactPreference.letter: "Letter",
+}
+
+CONTACT_METHOD: dict[str, str] = {
+    ContactMethod.phone_call: "Phone call",
+    ContactMethod.sms: "Text message",
+    ContactMethod.email: "Email",
+    ContactMethod.letter: "Letter",
+    ContactMethod.in_person: "In person",
+}
+
+CONTACT_OUTCOME: dict[str, str] = {
+    ContactOutcome.spoke: "Spoke to them",
+    ContactOutcome.no_answer: "No answer",
+    ContactOutcome.left_message: "Left a message",
+    ContactOutcome.wrong_details: "Wrong contact details",
+    ContactOutcome.refused_to_talk: "Did not want to talk",
+}
+
+CONSENT: dict[str, str] = {
+    ConsentDecision.given: "Consent given",
+    ConsentDecision.declined: "Declined",
+    ConsentDecision.withdrawn: "Consent withdrawn",
+}
+
+CONSENT_COLOUR: dict[str, str] = {
+    ConsentDecision.given: "govuk-tag--green",
+    ConsentDecision.declined: "govuk-tag--red",
+    ConsentDecision.withdrawn: "govuk-tag--red",
+}
+
+ROLE: dict[str, str] = {
+    Role.coordinator: "Coordinator",
+    Role.facilitator: "Facilitator",
+    Role.referrer: "Referrer",
+}
+
+ORGANISATION_KIND: dict[str, str] = {
+    OrganisationKind.police: "Police",
+    OrganisationKind.housing: "Housing provider",
+    OrganisationKind.council: "Council",
+    OrganisationKind.youth_justice: "Youth justice",
+    OrganisationKind.scheme: "The scheme",
+}
+
+# Stored values are StrEnums, which look up as their plain string values too.
+ALL: dict[str, dict[str, str]] = {
+    "status": STATUS,
+    "outcome": OUTCOME,
+    "offence": OFFENCE,
+    "party_role": PARTY_ROLE,
+    "language": LANGUAGE,
+    "contact_preference": CONTACT_PREFERENCE,
+    "contact_method": CONTACT_METHOD,
+    "contact_outcome": CONTACT_OUTCOME,
+    "consent": CONSENT,
+    "role": ROLE,
+    "organisation_kind": ORGANISATION_KIND,
+}
+
+
+def options(vocabulary: str) -> list[tuple[str, str]]:
+    """(value, words) pairs in the order the vocabulary lists them."""
+    return [(str(value), words) for value, words in ALL[vocabulary].items()]
