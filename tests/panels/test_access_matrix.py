@@ -1,25 +1,26 @@
-"""Who may call what: every HTTP route, called by every kind of caller, is allowed or
-refused exactly as the access rules say, and a route without a row here fails the suite."""
+"""Who may call what: every HTTP route, API and web page, called by every kind of caller, is
+allowed or refused exactly as the access rules say, and a route without a row here fails the
+suite."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from httpx import AsyncClient
+from httpx import ASGITransport, AsyncClient, Response
 from litestar import Litestar
 from litestar.routes import HTTPRoute
 
 from panels.access import PUBLIC, declared_access
 from panels.accounts import service as accounts
 from panels.accounts.schemas import ApiTokenIn
-from panels.accounts.tables import Role
+from panels.accounts.tables import Role, User
 from panels.cases.tables import Case, CaseStatus
-from panels.clock import LONDON
+from panels.clock import LONDON, london_today
 from panels.piccolo_app import APP_CONFIG
 from tests.world import PASSWORD, World, party, referral
 
@@ -41,13 +42,21 @@ STAFF = frozenset({Role.coordinator, Role.facilitator})
 REFERRING = frozenset({Role.coordinator, Role.referrer})
 COORDINATORS = frozenset({Role.coordinator})
 
+# Where "/" and the sign-in page send a caller who is already signed in.
+HOMES = {Role.coordinator: "/dashboard", Role.facilitator: "/cases", Role.referrer: "/cases"}
+# What a browser holds after opening any page, and echoes in every form it posts.
+CSRF_COOKIE = "csrftoken"
+CSRF_FIELD = "_csrf_token"
+
 
 @dataclass(frozen=True)
 class Call:
-    """What one caller sends: values for the path's placeholders and the JSON body."""
+    """What one caller sends: values for the path's placeholders, and the JSON body (API) or
+    the form's fields (pages; the CSRF token is added when the form is posted)."""
 
     path_values: dict[str, Any] = field(default_factory=dict)
     json: Any = None
+    form: dict[str, str] = field(default_factory=dict)
 
 
 Prepare = Callable[[World, str], Awaitable[Call]]
@@ -64,6 +73,14 @@ class Row:
     roles: frozenset[Role] | None  # None: public
     success: int
     prepare: Prepare = no_body
+    # A web page: it posts forms, refuses in HTML, and sends anonymous callers to sign in.
+    page: bool = False
+    # A public page that answers signed-in callers differently (it sends them home).
+    signed_in: int | None = None
+    # Where a successful 303 sends the caller (the start of it); {home}: the caller's home.
+    to: str | None = None
+    # The address to request, for a route whose path is free-form (a static file).
+    address: str | None = None
 
     @property
     def about_one_case(self) -> bool:
@@ -71,19 +88,39 @@ class Row:
 
 
 def expected_status(row: Row, caller: str) -> int:
-    """The access rules: public routes answer everyone; anonymous callers must sign in;
-    a role the route is not declared for is refused before anything is looked up; a case
-    outside the caller's scope is not found, so ids cannot be probed."""
+    """The access rules: public routes answer everyone; anonymous callers must sign in
+    (the API says so, a page sends them to the sign-in page); a role the route is not
+    declared for is refused before anything is looked up; a case outside the caller's scope
+    is not found, so ids cannot be probed."""
     role = CALLERS[caller]
     if row.roles is None:
-        return row.success
+        return row.signed_in if role is not None and row.signed_in else row.success
     if role is None:
-        return 401
+        return 303 if row.page else 401
     if role not in row.roles:
         return 403
     if row.about_one_case and caller not in SEE_THE_CASE:
         return 404
     return row.success
+
+
+def is_refused(row: Row, caller: str) -> bool:
+    """Refused, or sent to sign in first."""
+    return expected_status(row, caller) >= 400 or (
+        row.roles is not None and CALLERS[caller] is None
+    )
+
+
+def expected_location(row: Row, caller: str, url: str, path_values: dict[str, Any]) -> str | None:
+    """Where a redirect must point: an anonymous caller to the sign-in page (back to the
+    page they asked for, when they asked to see one); a successful call onward."""
+    role = CALLERS[caller]
+    if row.page and row.roles is not None and role is None:
+        return f"/sign-in?next={url}" if row.method == "GET" else "/sign-in"
+    if expected_status(row, caller) == 303 and row.to is not None:
+        home = HOMES[role] if role is not None else "/sign-in"
+        return row.to.format(home=home, **path_values)
+    return None
 
 
 # Requests that are valid for the caller, so a refusal can only be about access ---------
@@ -186,6 +223,116 @@ async def availability(world: World, caller: str) -> Call:
     return Call(json={"windows": windows})
 
 
+# The same, as the pages' forms post them ---------------------------------------------
+
+
+def date_fields(name: str, day: date) -> dict[str, str]:
+    """A GOV.UK date input."""
+    return {
+        f"{name}-day": str(day.day),
+        f"{name}-month": str(day.month),
+        f"{name}-year": str(day.year),
+    }
+
+
+async def sign_in_form(world: World, caller: str) -> Call:
+    return Call(form=(await sign_in(world, caller)).json)
+
+
+async def new_user_form(world: World, caller: str) -> Call:
+    return Call(form=(await new_user(world, caller)).json)
+
+
+async def one_user(world: World, caller: str) -> Call:
+    return Call(path_values={"user_id": world.other_facilitator.actor.id})
+
+
+async def change_user_form(world: World, caller: str) -> Call:
+    return Call(
+        path_values={"user_id": world.other_facilitator.actor.id},
+        form={"name": "Otto Renamed", "role": "facilitator", "active": "yes"},
+    )
+
+
+async def new_api_token_form(world: World, caller: str) -> Call:
+    return Call(
+        form={
+            "name": "Police case system",
+            "user_id": str(world.referrer.actor.id),
+            **date_fields("expires_at", london_today() + timedelta(days=90)),
+        }
+    )
+
+
+async def referral_form(world: World, caller: str) -> Call:
+    sent = referral()
+    form = {
+        "action": "send",
+        "people": str(len(sent["parties"])),
+        "offence_category": sent["offence_category"],
+        **date_fields("incident_date", date.fromisoformat(sent["incident_date"])),
+        "area": sent["area"],
+        "summary": sent["summary"],
+        "admits_responsibility": "yes",
+    }
+    for index, person in enumerate(sent["parties"]):
+        prefix = f"parties-{index}-"
+        form.update(
+            {
+                f"{prefix}role": person["role"],
+                f"{prefix}name": person["name"],
+                f"{prefix}phone": person["phone"],
+                f"{prefix}contact_preference": "sms",
+                f"{prefix}language": "en",
+            }
+        )
+    return Call(form=form)
+
+
+async def change_status_form(world: World, caller: str) -> Call:
+    return Call(form=(await change_status(world, caller)).json)
+
+
+async def new_party_form(world: World, caller: str) -> Call:
+    person = party("supporter", email="sam.supporter@homes.example", contact_preference="sms")
+    return Call(form=person)
+
+
+async def consent_form(world: World, caller: str) -> Call:
+    return Call(form={"decision": "given", "method": "phone_call"})
+
+
+async def admission_form(world: World, caller: str) -> Call:
+    return Call(
+        path_values={"party_id": world.harm_causer_id},
+        form={"admits": "yes", "method": "phone_call"},
+    )
+
+
+async def contact_attempt_form(world: World, caller: str) -> Call:
+    # This minute, London time: a time field has no seconds, so it is not in the future.
+    now = datetime.now(LONDON)
+    return Call(
+        form={
+            **date_fields("attempted_at", now.date()),
+            "attempted_at-time": f"{now:%H:%M}",
+            "method": "phone_call",
+            "outcome": "left_message",
+            "notes": "Left a message asking for a call back.",
+        }
+    )
+
+
+async def availability_form(world: World, caller: str) -> Call:
+    return Call(
+        form={
+            **date_fields("on", london_today() + timedelta(days=2)),
+            "from": "18:00",
+            "to": "21:00",
+        }
+    )
+
+
 def default_path_values(world: World) -> dict[str, Any]:
     return {"case_id": world.case_id, "party_id": world.victim_id}
 
@@ -222,11 +369,85 @@ ROWS = [
     Row("PUT", PARTY + "/availability", STAFF, 200, availability),
 ]
 
+
+def page(
+    method: str,
+    path: str,
+    roles: frozenset[Role] | None,
+    success: int,
+    prepare: Prepare = no_body,
+    **more: Any,
+) -> Row:
+    return Row(method, path, roles, success, prepare, page=True, **more)
+
+
+PAGE_CASE = "/cases/{case_id}"
+PAGE_PARTY = PAGE_CASE + "/parties/{party_id}"
+BACK_TO_CASE = PAGE_CASE + "?done="
+
+ROWS += [
+    page("GET", "/", None, 303, to="{home}"),
+    page("GET", "/sign-in", None, 200, signed_in=303, to="{home}"),
+    page("POST", "/sign-in", None, 303, sign_in_form),
+    page("POST", "/sign-out", EVERYONE_SIGNED_IN, 303, to="/sign-in?signed_out=1"),
+    page("GET", "/users", COORDINATORS, 200),
+    page("GET", "/users/new", COORDINATORS, 200),
+    page("POST", "/users/new", COORDINATORS, 303, new_user_form, to="/users?done=added"),
+    page("GET", "/users/{user_id}", COORDINATORS, 200, one_user),
+    page("POST", "/users/{user_id}", COORDINATORS, 303, change_user_form, to="/users?done=changed"),
+    page("GET", "/api-tokens", COORDINATORS, 200),
+    page("POST", "/api-tokens", COORDINATORS, 201, new_api_token_form),
+    page(
+        "POST",
+        "/api-tokens/{token_id}/revoke",
+        COORDINATORS,
+        303,
+        revoke_api_token,
+        to="/api-tokens?done=revoked",
+    ),
+    page("GET", "/dashboard", COORDINATORS, 200),
+    page("GET", "/cases", EVERYONE_SIGNED_IN, 200),
+    page("GET", "/cases/new", REFERRING, 200),
+    page("POST", "/cases/new", REFERRING, 303, referral_form, to="/cases/"),
+    page("GET", PAGE_CASE + "/referred", REFERRING, 200),
+    page("GET", PAGE_CASE, EVERYONE_SIGNED_IN, 200),
+    page("POST", PAGE_CASE + "/transitions", STAFF, 303, change_status_form, to=BACK_TO_CASE),
+    page("POST", PAGE_CASE + "/parties", STAFF, 303, new_party_form, to=BACK_TO_CASE + "person"),
+    page("POST", PAGE_PARTY + "/consent", STAFF, 303, consent_form, to=BACK_TO_CASE + "consent"),
+    page(
+        "POST",
+        PAGE_PARTY + "/admission",
+        STAFF,
+        303,
+        admission_form,
+        to=BACK_TO_CASE + "admission",
+    ),
+    page(
+        "POST",
+        PAGE_PARTY + "/contact-attempts",
+        STAFF,
+        303,
+        contact_attempt_form,
+        to=BACK_TO_CASE + "contact",
+    ),
+    page(
+        "POST",
+        PAGE_PARTY + "/availability",
+        STAFF,
+        303,
+        availability_form,
+        to=BACK_TO_CASE + "availability",
+    ),
+    # The pages' own script and icon, committed with the code; anyone may fetch them.
+    Row("GET", "/static/{file_path}", None, 200, address="/static/njp.js"),
+    Row("HEAD", "/static/{file_path}", None, 200, address="/static/favicon.svg"),
+]
+
 MATRIX = [
     pytest.param(
         row,
         caller,
-        id=f"{row.method} {row.path} as {caller} -> {expected_status(row, caller)}",
+        id=f"{row.method} {row.address or row.path} as {caller} -> {expected_status(row, caller)}",
     )
     for row in ROWS
     for caller in CALLERS
@@ -246,25 +467,63 @@ async def stored_records() -> dict[str, list[str]]:
     return records
 
 
+async def csrf_token(client: AsyncClient) -> str:
+    """The token a form echoes: the CSRF cookie, which opening any page leaves behind."""
+    if CSRF_COOKIE not in client.cookies:
+        opened = await client.get("/sign-in")
+        assert opened.status_code == 200, opened.text[:300]
+    return str(client.cookies[CSRF_COOKIE])
+
+
+# How a page tells a person in a browser that they cannot have what they asked for.
+REFUSAL_PAGE_TITLES = {403: "You cannot use this page", 404: "Page not found"}
+
+
+def assert_refusal_explained(row: Row, response: Response) -> None:
+    if not row.page:
+        assert response.json()["detail"], "a refusal says why"
+    elif response.status_code in REFUSAL_PAGE_TITLES:
+        assert response.headers["content-type"].startswith("text/html"), "a page, not data"
+        assert REFUSAL_PAGE_TITLES[response.status_code] in response.text
+
+
 @pytest.mark.parametrize(("row", "caller"), MATRIX)
 async def test_access(client: AsyncClient, world: World, row: Row, caller: str) -> None:
     call = await row.prepare(world, caller)
-    url = row.path.format(**{**default_path_values(world), **call.path_values})
+    path_values = {**default_path_values(world), **call.path_values}
+    url = row.address or row.path.format(**path_values)
     expected = expected_status(row, caller)
-    refused = expected >= 400
+    refused = is_refused(row, caller)
+    form = None
+    if row.page and row.method == "POST":
+        # With the CSRF token, as a browser that opened the form's page sends it.
+        form = {**call.form, CSRF_FIELD: await csrf_token(client)}
     before = await stored_records() if refused else {}
 
-    response = await client.request(row.method, url, json=call.json, headers=world.as_role(caller))
+    response = await client.request(
+        row.method, url, json=call.json, data=form, headers=world.as_role(caller)
+    )
 
     assert response.status_code == expected, (
         f"{row.method} {url} as {caller}: expected {expected}, "
-        f"got {response.status_code} {response.text[:300]}"
+        f"got {response.status_code} {response.headers.get('location', '')} "
+        f"{response.text[:300]}"
     )
+    location = expected_location(row, caller, url, path_values)
+    if location is not None:
+        sent_to = response.headers["location"]
+        # Sent to sign in, exactly; onward after success, wherever that page's anchor is.
+        assert sent_to == location if refused else sent_to.startswith(location), (
+            f"{row.method} {url} as {caller} was sent to {sent_to}, not {location}"
+        )
     if refused:
-        assert response.json()["detail"], "a refusal says why"
+        assert_refusal_explained(row, response)
         after = await stored_records()
         changed = sorted(name for name in before if before[name] != after[name])
         assert not changed, f"a refused request changed {changed}"
+
+
+ONLY_DECLARED = ("/schema/", "/assets/")
 
 
 def _template(path: str) -> str:
@@ -284,13 +543,46 @@ async def test_every_route_has_a_row_in_the_matrix(app: Litestar) -> None:
     }
     covered = {(row.method, row.path) for row in ROWS}
 
-    # The API viewer's own assets are not requested one by one; they must be public,
-    # like the description they show.
-    viewer_assets = {key for key in declared.keys() - covered if key[1].startswith("/schema/")}
-    not_public = sorted(key for key in viewer_assets if declared_access(declared[key]) != PUBLIC)
-    assert not not_public, f"API viewer routes that are not public: {not_public}"
+    # Asset routes not requested one by one must be public: the API viewer's own assets,
+    # like the description they show, and the pages' built styles and scripts (var/static,
+    # which a test run may not have built).
+    assets = {key for key in declared.keys() - covered if key[1].startswith(ONLY_DECLARED)}
+    not_public = sorted(key for key in assets if declared_access(declared[key]) != PUBLIC)
+    assert not not_public, f"asset routes that are not public: {not_public}"
 
-    without_a_row = sorted(declared.keys() - covered - viewer_assets)
+    without_a_row = sorted(declared.keys() - covered - assets)
     assert not without_a_row, f"routes missing from the access matrix: {without_a_row}"
     rows_without_a_route = sorted(covered - declared.keys())
     assert not rows_without_a_route, f"matrix rows for routes the app lacks: {rows_without_a_route}"
+
+
+@pytest.mark.parametrize("token", ["missing", "another browser's"])
+async def test_a_form_posted_without_its_csrf_token_changes_nothing(
+    app: Litestar, client: AsyncClient, world: World, token: str
+) -> None:
+    """A page on another site can make a signed-in coordinator's browser post a form here,
+    session cookie and all; it cannot read the CSRF cookie, so it cannot echo the token."""
+    coordinator = world.coordinator.actor
+    signed_in = await client.post(
+        "/sign-in",
+        data={
+            "email": coordinator.email,
+            "password": PASSWORD,
+            CSRF_FIELD: await csrf_token(client),
+        },
+    )
+    assert signed_in.headers["location"] == HOMES[Role.coordinator], signed_in.text[:300]
+    form = (await new_user(world, "coordinator")).json
+    if token != "missing":
+        async with AsyncClient(
+            transport=ASGITransport(app=app), base_url=str(client.base_url)
+        ) as other_browser:
+            form[CSRF_FIELD] = await csrf_token(other_browser)
+    before = await stored_records()
+
+    response = await client.post("/users/new", data=form)
+
+    assert response.status_code == 403, response.text[:300]
+    assert response.headers["content-type"].startswith("text/html")
+    assert await stored_records() == before
+    assert not await User.exists().where(User.email == form["email"])

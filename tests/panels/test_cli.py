@@ -4,10 +4,6 @@ in its own process, against the test's own database."""
 from __future__ import annotations
 
 import asyncio
-import os
-import socket
-import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,11 +17,9 @@ from panels.cases.tables import Case
 from panels.demo import DEMO_PASSWORD
 from panels.errors import NotSignedIn
 from panels.venues.tables import Venue
-from tests.logscan import LOG_SCANNER
+from tests.served import NJP, environment, serving
 from tests.world import PASSWORD, World
 
-NJP = Path(sys.executable).parent / "njp"
-SECRET_KEY = "cli-test-secret-key-" + "s" * 32
 NEW_PASSWORD = "a long enough passphrase"
 
 
@@ -36,20 +30,14 @@ class Finished:
     stderr: str
 
 
-def _environment(database: str, **extra: str) -> dict[str, str]:
-    return {**os.environ, "DATABASE_URL": database, "NJP_SECRET_KEY": SECRET_KEY, **extra}
-
-
-async def njp(
-    database: str, *args: str, stdin: str = "", cwd: Path, **environment: str
-) -> Finished:
+async def njp(database: str, *args: str, stdin: str = "", cwd: Path, **extra: str) -> Finished:
     process = await asyncio.create_subprocess_exec(
         str(NJP),
         *args,
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
-        env=_environment(database, **environment),
+        env=environment(database, **extra),
         cwd=cwd,
     )
     stdout, stderr = await asyncio.wait_for(process.communicate(stdin.encode()), timeout=180)
@@ -257,67 +245,22 @@ async def test_a_configuration_problem_is_reported_as_such(
 # serve -------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-async def _wait_until_healthy(base_url: str, process: asyncio.subprocess.Process) -> int:
-    deadline = time.monotonic() + 20
-    async with httpx.AsyncClient(base_url=base_url, timeout=2) as http:
-        while time.monotonic() < deadline:
-            if process.returncode is not None:
-                return -1
-            try:
-                return (await http.get("/health")).status_code
-            except httpx.TransportError:
-                await asyncio.sleep(0.2)
-    return 0
-
-
 async def test_serve_answers_over_http_from_the_configured_database(
     database: str, world: World, tmp_path: Path
 ) -> None:
-    port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    log = tmp_path / "serve.log"
-    with log.open("wb") as output:
-        process = await asyncio.create_subprocess_exec(
-            str(NJP),
-            "serve",
-            "--port",
-            str(port),
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=output,
-            stderr=output,
-            env=_environment(database),
-            cwd=tmp_path,
+    async with (
+        serving(database, tmp_path) as served,
+        httpx.AsyncClient(base_url=served.base_url, timeout=10) as http,
+    ):
+        health = await http.get("/health")
+        login = await http.post(
+            "/api/v1/auth/login",
+            json={"email": "cora@scheme.example", "password": PASSWORD},
         )
-        try:
-            status = await _wait_until_healthy(base_url, process)
-            async with httpx.AsyncClient(base_url=base_url, timeout=10) as http:
-                health = await http.get("/health")
-                login = await http.post(
-                    "/api/v1/auth/login",
-                    json={"email": "cora@scheme.example", "password": PASSWORD},
-                )
-                me = await http.get("/api/v1/me", headers=world.referrer.headers)
-                cases = await http.get(
-                    f"/api/v1/cases/{world.case_id}", headers=world.coordinator.headers
-                )
-        finally:
-            if process.returncode is None:
-                process.terminate()
-                try:
-                    await asyncio.wait_for(process.wait(), timeout=10)
-                except TimeoutError:
-                    process.kill()
-                    await process.wait()
-    served = log.read_text(errors="replace")
-    LOG_SCANNER.add_text(served)
-
-    assert status == 200, served
+        me = await http.get("/api/v1/me", headers=world.referrer.headers)
+        cases = await http.get(f"/api/v1/cases/{world.case_id}", headers=world.coordinator.headers)
+    output = served.output()
+    assert served.status == 200, output
     assert health.json() == {"status": "ok", "database": "reachable"}
     # It serves the test's own database, not the default one.
     assert login.status_code == 200, login.text
@@ -325,5 +268,5 @@ async def test_serve_answers_over_http_from_the_configured_database(
     assert me.json()["email"] == "rhys@police.example"
     assert cases.status_code == 200, cases.text
     assert cases.json()["id"] == str(world.case_id)
-    assert "Traceback" not in served
+    assert "Traceback" not in output
     assert not (tmp_path / "var").exists()
