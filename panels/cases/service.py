@@ -517,23 +517,55 @@ async def set_availability(
             raise InvalidInput("This window is already over.", field=f"windows[{index}]")
     async with write_transaction():
         await _open_case_and_party(actor, case_id, party_id)
-        await AvailabilityWindow.delete().where(AvailabilityWindow.party == party_id)
-        merged = _merged(data.windows)
-        if merged:
-            await AvailabilityWindow.insert(
-                *(
-                    AvailabilityWindow(case=case_id, party=party_id, starts_at=start, ends_at=end)
-                    for start, end in merged
-                )
-            )
-        await audit.record_event(
-            case_id,
-            actor,
-            "availability_changed",
-            details={"party_id": str(party_id), "windows": len(merged)},
-            at=now,
-        )
+        await _store_windows(actor, case_id, party_id, data.windows, now)
     return await _windows(party_id)
+
+
+async def edit_availability(
+    actor: Actor,
+    case_id: UUID,
+    party_id: UUID,
+    *,
+    add: Window | None = None,
+    remove_starting: datetime | None = None,
+    now: datetime | None = None,
+) -> list[dict[str, Any]]:
+    """Add one window, or remove the one that starts at `remove_starting`, reading and
+    writing in one transaction so two people editing at once lose nothing."""
+    now = now or utc_now()
+    if add is not None and add.end <= now:
+        raise InvalidInput("This window is already over.", field="windows")
+    async with write_transaction():
+        await _open_case_and_party(actor, case_id, party_id)
+        windows = [
+            Window.model_validate(window)
+            for window in await _windows(party_id)
+            if window["start"] != remove_starting
+        ]
+        await _store_windows(actor, case_id, party_id, [*windows, *([add] if add else [])], now)
+    return await _windows(party_id)
+
+
+async def _store_windows(
+    actor: Actor, case_id: UUID, party_id: UUID, windows: list[Window], now: datetime
+) -> None:
+    """Inside a write transaction: the party's windows become these, merged."""
+    await AvailabilityWindow.delete().where(AvailabilityWindow.party == party_id)
+    merged = _merged(windows)
+    if merged:
+        await AvailabilityWindow.insert(
+            *(
+                AvailabilityWindow(case=case_id, party=party_id, starts_at=start, ends_at=end)
+                for start, end in merged
+            )
+        )
+    await audit.record_event(
+        case_id,
+        actor,
+        "availability_changed",
+        details={"party_id": str(party_id), "windows": len(merged)},
+        at=now,
+    )
 
 
 async def _windows(party_id: UUID) -> list[dict[str, Any]]:

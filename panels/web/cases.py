@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -19,12 +20,12 @@ from panels.accounts.tables import Role
 from panels.cases import service
 from panels.cases.schemas import (
     AdmissionIn,
-    AvailabilityIn,
     ConsentIn,
     ContactAttemptIn,
     PartyIn,
     ReferralIn,
     TransitionIn,
+    Window,
 )
 from panels.cases.tables import CaseStatus
 from panels.clock import utc_now
@@ -345,13 +346,22 @@ async def _refused(
     messages: dict[str, str] | None = None,
     anchors: dict[str, str] | None = None,
 ) -> Template:
-    """Show the case again with this form's errors, each tied to the form's own fields
-    (ids start with `prefix`; an error about the whole form points at its button)."""
+    """Show the case again with this form's errors, each tied to the form's own fields:
+    ids are `prefix-field`; `anchors` points a field's error at another input of the form
+    (a date's day box), and an error about the whole form points at its button."""
     errors = FormErrors()
     for field, message in errors_from(problem, {**CASE_FORM_MESSAGES, **(messages or {})}).items:
-        target = f"{prefix}-{'submit' if field == 'form' else field}"
-        errors.add((anchors or {}).get(target, target), message)
+        target = "submit" if field == "form" else (anchors or {}).get(field, field)
+        errors.add(f"{prefix}-{target}", message)
     return await _case_page(request, actor, case_id, errors=errors, values=values)
+
+
+async def _submitted(
+    request: Request[Any, Any, Any], prefix: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The posted form, and what was typed keyed by the page's ids, to show it again."""
+    form = await _form(request)
+    return form, {f"{prefix}-{key}": value for key, value in form.items()}
 
 
 @post("/cases/{case_id:uuid}/transitions", opt=CASE_WORKERS, include_in_schema=False)
@@ -360,22 +370,17 @@ async def move_case(
 ) -> Template | Redirect:
     form = await _form(request)
     target = text(form, "to")
-    values = {
-        f"{target}-{key}": text(form, key) for key in ("lead_facilitator_id", "reason", "outcome")
-    }
+    values = {f"{target}-{key}": value for key, value in form.items()}
     try:
-        await service.transition(
-            actor,
-            case_id,
-            TransitionIn.model_validate(
-                {
-                    "to": target,
-                    "lead_facilitator_id": optional(form, "lead_facilitator_id"),
-                    "reason": optional(form, "reason"),
-                    "outcome": optional(form, "outcome"),
-                }
-            ),
+        move = TransitionIn.model_validate(
+            {
+                "to": target,
+                "lead_facilitator_id": optional(form, "lead_facilitator_id"),
+                "reason": optional(form, "reason"),
+                "outcome": optional(form, "outcome"),
+            }
         )
+        await service.transition(actor, case_id, move)
     except (ValidationError, DomainError) as problem:
         return await _refused(
             request,
@@ -386,162 +391,178 @@ async def move_case(
             values,
             messages={"outcome": "Select the outcome the case closes with"},
         )
-    done = target if target in {"accepted", "rejected", "closed"} else "moved"
-    return _back_to(case_id, done)
+    return _back_to(case_id, target if target in {"accepted", "rejected", "closed"} else "moved")
 
 
-@post(
-    "/cases/{case_id:uuid}/parties/{party_id:uuid}/contact-attempts",
-    opt=CASE_WORKERS,
-    include_in_schema=False,
-)
+PartyRecord = Callable[[Actor, UUID, UUID, Any], Awaitable[Any]]
+
+
+async def _record_for_party(
+    request: Request[Any, Any, Any],
+    actor: Actor,
+    case_id: UUID,
+    party_id: UUID,
+    *,
+    name: str,
+    build: Callable[[dict[str, Any]], Any],
+    record: PartyRecord,
+    messages: dict[str, str] | None = None,
+    anchors: dict[str, str] | None = None,
+) -> Template | Redirect:
+    """One of the forms on a person's card: read it, record it, and go back to the card
+    (or show the case again with what to fix)."""
+    prefix = f"{name}-{party_id}"
+    form, values = await _submitted(request, prefix)
+    try:
+        await record(actor, case_id, party_id, build(form))
+    except (ValidationError, DomainError) as problem:
+        return await _refused(
+            request, actor, case_id, problem, prefix, values, messages=messages, anchors=anchors
+        )
+    return _back_to(case_id, name, f"#party-{party_id}")
+
+
+def _contact_attempt(form: dict[str, Any]) -> ContactAttemptIn:
+    return ContactAttemptIn.model_validate(
+        {
+            "attempted_at": moment_from(form, "attempted_at"),
+            "method": text(form, "method") or None,
+            "outcome": text(form, "outcome") or None,
+            "notes": text(form, "notes"),
+        }
+    )
+
+
+def _consent(form: dict[str, Any]) -> ConsentIn:
+    return ConsentIn.model_validate(
+        {"decision": text(form, "decision") or None, "method": text(form, "method") or None}
+    )
+
+
+def _admission(form: dict[str, Any]) -> AdmissionIn:
+    return AdmissionIn.model_validate(
+        {
+            "admits": {"yes": True, "no": False}.get(text(form, "admits")),
+            "method": text(form, "method") or None,
+        }
+    )
+
+
+PARTY_FORM = "/cases/{case_id:uuid}/parties/{party_id:uuid}"
+
+
+@post(f"{PARTY_FORM}/contact-attempts", opt=CASE_WORKERS, include_in_schema=False)
 async def record_contact_attempt(
     request: Request[Any, Any, Any],
     actor: NamedDependency[Actor],
     case_id: FromPath[UUID],
     party_id: FromPath[UUID],
 ) -> Template | Redirect:
-    form = await _form(request)
-    prefix = f"contact-{party_id}"
-    values = {f"{prefix}-{key}": value for key, value in form.items()}
-    try:
-        attempt = ContactAttemptIn.model_validate(
-            {
-                "attempted_at": moment_from(form, "attempted_at"),
-                "method": text(form, "method") or None,
-                "outcome": text(form, "outcome") or None,
-                "notes": text(form, "notes"),
-            }
-        )
-        await service.record_contact_attempt(actor, case_id, party_id, attempt)
-    except (ValidationError, DomainError) as problem:
-        return await _refused(
-            request,
-            actor,
-            case_id,
-            problem,
-            prefix,
-            values,
-            messages={"outcome": "Select what happened"},
-            anchors={f"{prefix}-attempted_at": f"{prefix}-attempted_at-day"},
-        )
-    return _back_to(case_id, "contact", f"#party-{party_id}")
+    return await _record_for_party(
+        request,
+        actor,
+        case_id,
+        party_id,
+        name="contact",
+        build=_contact_attempt,
+        record=service.record_contact_attempt,
+        messages={"outcome": "Select what happened"},
+        anchors={"attempted_at": "attempted_at-day"},
+    )
 
 
-@post(
-    "/cases/{case_id:uuid}/parties/{party_id:uuid}/consent",
-    opt=CASE_WORKERS,
-    include_in_schema=False,
-)
+@post(f"{PARTY_FORM}/consent", opt=CASE_WORKERS, include_in_schema=False)
 async def record_consent(
     request: Request[Any, Any, Any],
     actor: NamedDependency[Actor],
     case_id: FromPath[UUID],
     party_id: FromPath[UUID],
 ) -> Template | Redirect:
-    form = await _form(request)
-    prefix = f"consent-{party_id}"
-    values = {f"{prefix}-{key}": value for key, value in form.items()}
-    try:
-        consent = ConsentIn.model_validate(
-            {"decision": text(form, "decision") or None, "method": text(form, "method") or None}
-        )
-        await service.record_consent(actor, case_id, party_id, consent)
-    except (ValidationError, DomainError) as problem:
-        return await _refused(request, actor, case_id, problem, prefix, values)
-    return _back_to(case_id, "consent", f"#party-{party_id}")
+    return await _record_for_party(
+        request,
+        actor,
+        case_id,
+        party_id,
+        name="consent",
+        build=_consent,
+        record=service.record_consent,
+    )
 
 
-@post(
-    "/cases/{case_id:uuid}/parties/{party_id:uuid}/admission",
-    opt=CASE_WORKERS,
-    include_in_schema=False,
-)
+@post(f"{PARTY_FORM}/admission", opt=CASE_WORKERS, include_in_schema=False)
 async def record_admission(
     request: Request[Any, Any, Any],
     actor: NamedDependency[Actor],
     case_id: FromPath[UUID],
     party_id: FromPath[UUID],
 ) -> Template | Redirect:
-    form = await _form(request)
-    prefix = f"admission-{party_id}"
-    values = {f"{prefix}-{key}": value for key, value in form.items()}
-    try:
-        admission = AdmissionIn.model_validate(
-            {
-                "admits": {"yes": True, "no": False}.get(text(form, "admits")),
-                "method": text(form, "method") or None,
-            }
+    return await _record_for_party(
+        request,
+        actor,
+        case_id,
+        party_id,
+        name="admission",
+        build=_admission,
+        record=service.record_admission,
+    )
+
+
+async def _edit_availability(
+    actor: Actor, case_id: UUID, party_id: UUID, form: dict[str, Any]
+) -> None:
+    """Add the window typed (a date, a start and an end time), or remove the one whose
+    start was posted."""
+    remove = text(form, "remove")
+    if remove:
+        await service.edit_availability(
+            actor, case_id, party_id, remove_starting=datetime.fromisoformat(remove)
         )
-        await service.record_admission(actor, case_id, party_id, admission)
-    except (ValidationError, DomainError) as problem:
-        return await _refused(request, actor, case_id, problem, prefix, values)
-    return _back_to(case_id, "admission", f"#party-{party_id}")
+        return
+    window = Window.model_validate(
+        {"start": moment_from(form, "on", "from"), "end": moment_from(form, "on", "to")}
+    )
+    await service.edit_availability(actor, case_id, party_id, add=window)
 
 
-@post(
-    "/cases/{case_id:uuid}/parties/{party_id:uuid}/availability",
-    opt=CASE_WORKERS,
-    include_in_schema=False,
-)
+@post(f"{PARTY_FORM}/availability", opt=CASE_WORKERS, include_in_schema=False)
 async def change_availability(
     request: Request[Any, Any, Any],
     actor: NamedDependency[Actor],
     case_id: FromPath[UUID],
     party_id: FromPath[UUID],
 ) -> Template | Redirect:
-    """Add one window (a date, a start and an end time) or remove one; the service
-    replaces the set, so the page sends the whole new set."""
-    form = await _form(request)
-    prefix = f"availability-{party_id}"
-    values = {f"{prefix}-{key}": value for key, value in form.items()}
-    case = await service.read_case(actor, case_id, request.url.path)
-    person = next((p for p in case["parties"] if p["id"] == party_id), None)
-    windows = [dict(w) for w in (person or {}).get("availability", [])]
-    remove = text(form, "remove")
-    if remove:
-        windows = [w for index, w in enumerate(windows) if str(index) != remove]
-    else:
-        windows.append(
-            {"start": moment_from(form, "on", "from"), "end": moment_from(form, "on", "to")}
-        )
-    try:
-        await service.set_availability(
-            actor, case_id, party_id, AvailabilityIn.model_validate({"windows": windows})
-        )
-    except (ValidationError, DomainError) as problem:
-        # One message for the one window being added, at its date.
-        message = (
-            problem.detail if isinstance(problem, DomainError) else CASE_FORM_MESSAGES["windows"]
-        )
-        errors = FormErrors([(f"{prefix}-on-day", message)])
-        return await _case_page(request, actor, case_id, errors=errors, values=values)
-    return _back_to(case_id, "availability", f"#party-{party_id}")
+    return await _record_for_party(
+        request,
+        actor,
+        case_id,
+        party_id,
+        name="availability",
+        build=lambda form: form,
+        record=_edit_availability,
+        # one window is added at a time: every problem with it is shown at its date
+        anchors={"": "on-day", "start": "on-day", "end": "on-day", "windows": "on-day"},
+    )
 
 
 @post("/cases/{case_id:uuid}/parties", opt=CASE_WORKERS, include_in_schema=False)
 async def add_person(
     request: Request[Any, Any, Any], actor: NamedDependency[Actor], case_id: FromPath[UUID]
 ) -> Template | Redirect:
-    form = await _form(request)
-    prefix = "person"
-    values = {f"{prefix}-{key}": value for key, value in form.items()}
+    form, values = await _submitted(request, "person")
     try:
-        party = PartyIn.model_validate(_party_payload(form, form, ""))
-        await service.add_party(actor, case_id, party)
+        await service.add_party(
+            actor, case_id, PartyIn.model_validate(_party_payload(form, form, ""))
+        )
     except (ValidationError, DomainError) as problem:
         return await _refused(
             request,
             actor,
             case_id,
             problem,
-            prefix,
+            "person",
             values,
             messages=PARTY_MESSAGES,
-            anchors={
-                f"{prefix}-": f"{prefix}-phone",
-                f"{prefix}-date_of_birth": f"{prefix}-date_of_birth-day",
-            },
+            anchors={"": "phone", "date_of_birth": "date_of_birth-day"},
         )
     return _back_to(case_id, "person", "#people")
 

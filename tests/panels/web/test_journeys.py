@@ -11,7 +11,7 @@ from playwright.async_api import Page, expect
 from panels.cases.tables import Case
 from panels.clock import london_today
 from tests.panels.web.conftest import DESKTOP, Pages
-from tests.world import PASSWORD, World, person_name, phone_number
+from tests.world import PASSWORD, World, person_name, phone_number, refer
 
 
 async def sign_in(pages: Pages, page: Page, email: str) -> None:
@@ -127,7 +127,6 @@ async def test_a_referral_with_missing_answers_shows_what_to_fix_and_saves_nothi
 async def test_coordinator_accepts_and_facilitator_gathers_consent_until_ready(
     pages: Pages, world: World
 ) -> None:
-    from tests.world import refer
 
     case_id = await refer(world.referrer)
     reference = (await Case.select(Case.reference).where(Case.id == case_id).first() or {})[

@@ -11,7 +11,7 @@ from panels.accounts.tables import ApiToken, User
 from panels.web.rendering import environment
 from tests.panels.web.conftest import DESKTOP, Pages
 from tests.panels.web.test_journeys import sign_in
-from tests.world import PASSWORD, World
+from tests.world import PASSWORD, World, refer
 
 
 async def test_a_coordinator_adds_a_user_and_issues_and_revokes_a_token(
@@ -156,3 +156,44 @@ async def test_the_layout_for_people_without_accounts_has_exit_this_page(pages: 
     await page.keyboard.press("Shift")
     await expect(page).to_have_title("Weather")
     assert left == ["https://www.bbc.co.uk/weather"]
+
+
+async def test_a_coordinator_filters_cases_rejects_one_and_the_referrer_sees_why(
+    pages: Pages, world: World
+) -> None:
+
+    case_id = await refer(world.other_referrer)
+    page = await pages.open(DESKTOP)
+    await sign_in(pages, page, "cora@scheme.example")
+    await page.get_by_role("link", name="Cases", exact=True).click()
+    await pages.check(page)
+    await page.get_by_label("Status").select_option(label="Referred")
+    await page.get_by_label("Referred by").select_option(label="Testshire Homes")
+    await page.get_by_role("button", name="Show cases").click()
+    await pages.check(page)
+    await expect(page.locator("table tbody tr")).to_have_count(1)
+    await page.locator("table tbody a").click()
+    await expect(page).to_have_url(re.compile(str(case_id)))
+    await pages.check(page)
+
+    await page.get_by_role("button", name="Do not accept").click()
+    await expect(page.get_by_role("alert")).to_contain_text("Give a reason")
+    await pages.check(page)
+    await page.get_by_label("Why not").fill("The person responsible has since moved away.")
+    await page.get_by_role("button", name="Do not accept").click()
+    await expect(page.get_by_text("Referral not accepted")).to_be_visible()
+    await pages.check(page)
+
+    await page.goto(f"/users/{world.facilitator.actor.id}")
+    await pages.check(page)
+    await page.goto("/no-such-page")
+    await pages.check(page)
+
+    referrer = await pages.open()
+    await sign_in(pages, referrer, "hal@homes.example")
+    await referrer.get_by_role("link", name=re.compile(r"NJP-")).click()
+    await pages.check(referrer)
+    await expect(
+        referrer.get_by_text("The person responsible has since moved away.")
+    ).to_be_visible()
+    await expect(referrer.locator(".govuk-tag")).to_have_text("Not accepted")
