@@ -29,9 +29,17 @@ from panels.cases.schemas import (
 )
 from panels.cases.tables import CaseStatus
 from panels.clock import utc_now
-from panels.errors import DomainError
+from panels.errors import DomainError, InvalidInput
 from panels.settings import Settings, get_settings
-from panels.web.forms import FormErrors, date_from, errors_from, moment_from, optional, text
+from panels.web.forms import (
+    FormErrors,
+    date_from,
+    errors_from,
+    moment_from,
+    number,
+    optional,
+    text,
+)
 from panels.web.rendering import page
 from panels.web.timeline import describe
 
@@ -173,7 +181,7 @@ NEW_PERSON = {"role": "", "language": "en", "contact_preference": "sms"}
 
 def _referral_values(form: dict[str, Any]) -> dict[str, Any]:
     """What was typed, to show the form again."""
-    count = min(max(int(text(form, "people") or 2), 1), MAX_PEOPLE)
+    count = min(max(number(form, "people", 2), 1), MAX_PEOPLE)
     people = []
     for index in range(count):
         prefix = f"parties-{index}-"
@@ -257,7 +265,8 @@ async def refer(
             values["parties"].append(dict(NEW_PERSON))
         return _refer_page(request, values)
     if action.startswith("remove-person-"):
-        index = int(action.removeprefix("remove-person-") or -1)
+        which = action.removeprefix("remove-person-")
+        index = int(which) if which.isdigit() else -1
         if 0 <= index < len(values["parties"]) and len(values["parties"]) > 1:
             values["parties"].pop(index)
         return _refer_page(request, values)
@@ -514,9 +523,13 @@ async def _edit_availability(
     start was posted."""
     remove = text(form, "remove")
     if remove:
-        await service.edit_availability(
-            actor, case_id, party_id, remove_starting=datetime.fromisoformat(remove)
-        )
+        try:
+            starting = datetime.fromisoformat(remove)
+        except ValueError:
+            raise InvalidInput(
+                "That time could not be found; it may have been removed already."
+            ) from None
+        await service.edit_availability(actor, case_id, party_id, remove_starting=starting)
         return
     window = Window.model_validate(
         {"start": moment_from(form, "on", "from"), "end": moment_from(form, "on", "to")}

@@ -92,6 +92,15 @@ def text(form: Mapping[str, Any], name: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+def number(form: Mapping[str, Any], name: str, default: int) -> int:
+    """A whole number the page itself put in the form; anything else (a tampered or
+    mangled form) counts as the default rather than an error."""
+    try:
+        return int(text(form, name))
+    except ValueError:
+        return default
+
+
 def optional(form: Mapping[str, Any], name: str) -> str | None:
     return text(form, name) or None
 

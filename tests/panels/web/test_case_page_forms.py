@@ -135,3 +135,19 @@ async def test_closing_as_completed_before_a_panel_explains_why_not(
     assert list(links.values()) == ["#closed-submit"]
     assert "after its panel was held" in next(iter(links))
     assert 'id="closed-submit"' in response.text
+
+
+async def test_a_mangled_form_is_answered_not_crashed_on(client: AsyncClient, world: World) -> None:
+    await signed_in(client, "rhys@police.example")
+    for data in ({"people": "lots", "action": "add-person"}, {"action": "remove-person-x"}):
+        response = await post_form(client, "/cases/new", data)
+        assert response.status_code == 200
+        assert "Refer a case" in response.text
+    await signed_in(client, "fay@scheme.example")
+    response = await post_form(
+        client,
+        f"/cases/{world.case_id}/parties/{world.victim_id}/availability",
+        {"remove": "not a time"},
+    )
+    assert response.status_code == 400
+    assert "could not be found" in response.text
