@@ -20,10 +20,13 @@ from panels import db, web
 from panels.access import current_actor, declared_access, enforce_access, public
 from panels.accounts.authentication import SESSION_COOKIE, CredentialsMiddleware
 from panels.accounts.endpoints import router as accounts_router
+from panels.calendars import endpoints as calendar_feeds
 from panels.cases.endpoints import router as cases_router
+from panels.facilitators.endpoints import router as facilitators_router
 from panels.health import health
 from panels.logs import logging_config
 from panels.settings import Settings, get_settings
+from panels.venues.endpoints import router as venues_router
 from panels.web.errors import exception_handlers
 from panels.web.rendering import assets_ready, template_config
 from panels.web.security import security_headers
@@ -114,9 +117,18 @@ def create_app(settings: Settings | None = None) -> Litestar:
     def provide_settings() -> Settings:
         return settings
 
-    api = Router(path=API_PREFIX, route_handlers=[accounts_router, cases_router])
+    api = Router(
+        path=API_PREFIX,
+        route_handlers=[accounts_router, cases_router, facilitators_router, venues_router],
+    )
     app = Litestar(
-        route_handlers=[health, api, *web.ROUTES, *_static_files(settings)],
+        route_handlers=[
+            health,
+            api,
+            *calendar_feeds.ROUTES,
+            *web.ROUTES,
+            *_static_files(settings),
+        ],
         guards=[enforce_access],
         middleware=[DefineMiddleware(CredentialsMiddleware)],
         before_send=[security_headers(strict_transport=settings.secure_cookies)],

@@ -58,6 +58,14 @@ def _demo_data(args: argparse.Namespace) -> int:
     return 0
 
 
+def _fetch_calendars(_: argparse.Namespace) -> int:
+    from panels.facilitators.service import refresh_calendars
+
+    refreshed, failed = asyncio.run(refresh_calendars())
+    print(f"Calendars read again: {refreshed}; could not be read: {failed}.")
+    return 0
+
+
 def _read_password() -> str:
     if sys.stdin.isatty():
         first = getpass.getpass("Password: ")
@@ -112,6 +120,12 @@ def parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo-data", help="load fictional demo data into an empty database")
     demo.add_argument("--if-empty", action="store_true", help="do nothing if there is data")
     demo.set_defaults(run=_demo_data)
+
+    fetch = commands.add_parser(
+        "fetch-calendars",
+        help="read facilitators' own calendar feeds again (run it hourly, e.g. from cron)",
+    )
+    fetch.set_defaults(run=_fetch_calendars)
 
     create = commands.add_parser(
         "create-user", help="create a user; the password is read from standard input"

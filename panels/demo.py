@@ -17,12 +17,15 @@ from panels.access import Actor
 from panels.accounts import service as accounts
 from panels.accounts.schemas import OrganisationIn, UserIn
 from panels.accounts.tables import Organisation, OrganisationKind, Role
+from panels.availability import service as availability_service
+from panels.availability.schemas import AvailabilityIn, OneOffIn, WeeklyWindowIn
+from panels.availability.service import Owner
 from panels.cases import service as cases
 from panels.cases.schemas import (
     AdmissionIn,
-    AvailabilityIn,
     ConsentIn,
     ContactAttemptIn,
+    PartyAvailabilityIn,
     PartyIn,
     ReferralIn,
     TransitionIn,
@@ -39,10 +42,14 @@ from panels.cases.tables import (
     Outcome,
     PartyRole,
 )
-from panels.clock import LONDON, utc_now
-from panels.db import write_transaction
+from panels.clock import LONDON, london_today, utc_now
+from panels.facilitators import service as facilitator_service
+from panels.facilitators.schemas import Conflict, FacilitatorIn
+from panels.facilitators.tables import ConflictKind, Skill
 from panels.settings import get_settings
-from panels.venues.tables import Venue, VenueFeature
+from panels.venues import service as venue_service
+from panels.venues.schemas import VenueIn
+from panels.venues.tables import VenueFeature
 
 DEMO_PASSWORD = "njp-demo-password"  # noqa: S105 - printed for the demo, never used in production
 
@@ -389,24 +396,175 @@ async def _make_organisations_and_people() -> Cast:
 
 
 async def _make_venues() -> None:
-    async with write_transaction():
-        await Venue.insert(
-            *(
-                Venue(
-                    name=name,
-                    address=address,
-                    postcode=postcode,
-                    area=area,
-                    capacity=capacity,
-                    rooms=rooms,
-                    features=[f.value for f in features],
-                    contact_phone=_phone(200 + index),
-                )
-                for index, (name, address, postcode, area, capacity, rooms, features) in enumerate(
-                    VENUES
-                )
+    """The five venues through the venue service, open weekday daytimes and evenings and
+    Saturday mornings, and one closed for a week of repairs."""
+    today = london_today()
+    for index, (name, address, postcode, area, capacity, rooms, features) in enumerate(VENUES):
+        venue = await venue_service.create(
+            VenueIn(
+                name=name,
+                address=address,
+                postcode=postcode,
+                area=area,
+                capacity=capacity,
+                rooms=rooms,
+                features=list(features),
+                contact_phone=_phone(200 + index),
             )
         )
+        closed = (
+            [
+                OneOffIn(
+                    start=_at_day(today + timedelta(days=10), 0),
+                    end=_at_day(today + timedelta(days=17), 0),
+                    available=False,
+                    note="Roof repairs",
+                )
+            ]
+            if index == 3
+            else []
+        )
+        await venue_service.replace_hours(
+            venue["id"],
+            AvailabilityIn(
+                weekly=[
+                    WeeklyWindowIn(
+                        days=["MO", "TU", "WE", "TH", "FR"], starts=time(9), ends=time(21)
+                    ),
+                    WeeklyWindowIn(days=["SA"], starts=time(9), ends=time(13)),
+                ],
+                one_offs=closed,
+            ),
+        )
+
+
+# (name index -> skills, languages, DBS months from now, areas, most a month, weekly times)
+PROFILES: list[tuple[list[Skill], list[str], int, list[str], int, list[WeeklyWindowIn]]] = [
+    (
+        [Skill.lead, Skill.youth],
+        ["en"],
+        20,
+        ["Millbrook", "Town Centre"],
+        4,
+        [WeeklyWindowIn(days=["TU", "TH"], starts=time(18), ends=time(21))],
+    ),
+    (
+        [Skill.lead, Skill.hate_crime],
+        ["en"],
+        30,
+        ["Eastgate"],
+        3,
+        [WeeklyWindowIn(days=["MO", "WE"], starts=time(10), ends=time(16))],
+    ),
+    (
+        [Skill.lead],
+        ["en", "cy"],
+        14,
+        ["Westfield", "Millbrook"],
+        4,
+        [WeeklyWindowIn(days=["TU", "WE", "TH"], starts=time(17, 30), ends=time(20, 30))],
+    ),
+    (
+        [Skill.lead, Skill.youth],
+        ["en", "bn"],
+        26,
+        ["Ashworth"],
+        2,
+        [WeeklyWindowIn(days=["SA"], starts=time(9), ends=time(13))],
+    ),
+    (
+        [Skill.lead],
+        ["en"],
+        8,
+        ["Town Centre"],
+        5,
+        [WeeklyWindowIn(days=["MO", "FR"], starts=time(18), ends=time(21))],
+    ),
+    (
+        [Skill.co_facilitator],
+        ["en"],
+        18,
+        ["Eastgate", "Ashworth"],
+        3,
+        [WeeklyWindowIn(days=["WE"], starts=time(18), ends=time(21))],
+    ),
+    (
+        [Skill.co_facilitator, Skill.hate_crime],
+        ["en", "gu"],
+        22,
+        ["Town Centre"],
+        4,
+        [WeeklyWindowIn(days=["TU", "TH"], starts=time(10), ends=time(15))],
+    ),
+    (
+        [Skill.co_facilitator],
+        ["en", "cy"],
+        11,
+        ["Westfield"],
+        2,
+        [WeeklyWindowIn(days=["MO", "TH"], starts=time(18), ends=time(20, 30))],
+    ),
+    (
+        [Skill.co_facilitator, Skill.youth],
+        ["en"],
+        9,
+        ["Millbrook"],
+        3,
+        [WeeklyWindowIn(days=["SA"], starts=time(10), ends=time(13))],
+    ),
+    # a check expiring within the month, and one already expired: the dashboard shows both
+    (
+        [Skill.co_facilitator],
+        ["en", "yo"],
+        0,
+        ["Eastgate"],
+        3,
+        [WeeklyWindowIn(days=["FR"], starts=time(14), ends=time(18))],
+    ),
+    (
+        [Skill.co_facilitator],
+        ["en"],
+        -2,
+        ["Ashworth"],
+        2,
+        [WeeklyWindowIn(days=["WE", "FR"], starts=time(18), ends=time(20))],
+    ),
+    (
+        [Skill.co_facilitator, Skill.hate_crime],
+        ["en", "ur"],
+        28,
+        ["Town Centre", "Eastgate"],
+        4,
+        [WeeklyWindowIn(days=["TU"], starts=time(9), ends=time(17))],
+    ),
+]
+
+
+async def _make_profiles(cast: Cast) -> None:
+    today = london_today()
+    for index, (person, (skills, languages, months, areas, most, weekly)) in enumerate(
+        zip(cast.facilitators, PROFILES, strict=True)
+    ):
+        expires = today + timedelta(days=21) if months == 0 else today + timedelta(days=30 * months)
+        conflicts = [{"kind": ConflictKind.street, "value": "Chapel Lane"}] if index == 2 else []
+        profile = await facilitator_service.create(
+            FacilitatorIn(
+                user_id=person.id,
+                skills=skills,
+                languages=languages,
+                dbs_expires_on=expires,
+                areas=areas,
+                max_panels_per_month=most,
+                conflicts=[Conflict.model_validate(c) for c in conflicts],
+            )
+        )
+        await availability_service.replace(
+            Owner(facilitator=profile["id"]), AvailabilityIn(weekly=weekly), today
+        )
+
+
+def _at_day(day: date, hour: int) -> datetime:
+    return datetime.combine(day, time(hour), tzinfo=LONDON)
 
 
 def _at(day: datetime, hour: int, minute: int = 0) -> datetime:
@@ -512,7 +670,7 @@ async def _walk(case_id: Any, stage: str, received: datetime, cast: Cast, lead: 
                 lead,
                 case_id,
                 party["id"],
-                AvailabilityIn(
+                PartyAvailabilityIn(
                     windows=[
                         Window(start=_at(soon, 17), end=_at(soon, 21)),
                         Window(
@@ -543,6 +701,7 @@ async def load_demo_data() -> str:
         raise DatabaseNotEmpty()
     cast = await _make_organisations_and_people()
     await _make_venues()
+    await _make_profiles(cast)
     hours = get_settings().first_contact_hours
     now = utc_now()
     # Oldest first, so references run in the order the referrals arrived.

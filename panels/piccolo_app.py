@@ -5,6 +5,7 @@ import os
 from piccolo.conf.apps import AppConfig
 
 from panels.accounts.tables import ApiToken, Organisation, SignInThrottle, User, UserSession
+from panels.availability.tables import OneOffWindow, WeeklyWindow
 from panels.cases.tables import (
     Admission,
     AvailabilityWindow,
@@ -16,6 +17,7 @@ from panels.cases.tables import (
     PersonalDataView,
     ReferenceCounter,
 )
+from panels.facilitators.tables import Facilitator
 from panels.venues.tables import Venue
 
 APP_CONFIG = AppConfig(
@@ -37,6 +39,9 @@ APP_CONFIG = AppConfig(
         CaseEvent,
         PersonalDataView,
         Venue,
+        Facilitator,
+        WeeklyWindow,
+        OneOffWindow,
     ],
     migration_dependencies=[],
     commands=[],

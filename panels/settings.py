@@ -36,6 +36,7 @@ class Settings:
     session_hours: int = 12
     log_level: str = "INFO"
     scheme_name: str = "Neighbourhood Justice Panel"
+    calendar_fetch_private: bool = False
     assets_dir: str = "var/static"
 
     @property
@@ -65,6 +66,13 @@ def _int(name: str, default: int, minimum: int) -> int:
     if value < minimum:
         raise SettingsError(f"{name} must be at least {minimum}")
     return value
+
+
+def _flag(name: str) -> bool:
+    raw = (os.environ.get(name) or "false").strip().lower()
+    if raw not in {"true", "false", "1", "0", "yes", "no"}:
+        raise SettingsError(f"{name} must be true or false, not {raw!r}")
+    return raw in {"true", "1", "yes"}
 
 
 def _secret_key(database_url: str) -> str:
@@ -128,6 +136,7 @@ def load_settings() -> Settings:
         session_hours=_int("NJP_SESSION_HOURS", 12, minimum=1),
         log_level=(os.environ.get("NJP_LOG_LEVEL") or "INFO").upper(),
         scheme_name=(os.environ.get("NJP_SCHEME_NAME") or "Neighbourhood Justice Panel").strip(),
+        calendar_fetch_private=_flag("NJP_CALENDAR_FETCH_PRIVATE"),
         assets_dir=os.environ.get("NJP_ASSETS_DIR") or "var/static",
     )
 

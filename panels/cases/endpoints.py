@@ -16,14 +16,14 @@ from panels.accounts.tables import Role
 from panels.cases import service
 from panels.cases.schemas import (
     AdmissionIn,
-    AvailabilityIn,
-    AvailabilityOut,
     CaseDetail,
     CaseListPage,
     CaseSummary,
     CaseSummaryPage,
     ConsentIn,
     ContactAttemptIn,
+    PartyAvailabilityIn,
+    PartyAvailabilityOut,
     PartyIn,
     PartyOut,
     ReferralIn,
@@ -196,9 +196,9 @@ async def read_availability(
     case_id: FromPath[UUID],
     party_id: FromPath[UUID],
     request: Request[Any, Any, Any],
-) -> AvailabilityOut:
+) -> PartyAvailabilityOut:
     windows = await service.availability(actor, case_id, party_id, request.url.path)
-    return AvailabilityOut(party_id=party_id, windows=windows)  # type: ignore[arg-type]
+    return PartyAvailabilityOut(party_id=party_id, windows=windows)  # type: ignore[arg-type]
 
 
 @put("/{case_id:uuid}/parties/{party_id:uuid}/availability", opt=CASE_WORKERS)
@@ -206,11 +206,11 @@ async def replace_availability(
     actor: NamedDependency[Actor],
     case_id: FromPath[UUID],
     party_id: FromPath[UUID],
-    data: JSONBody[AvailabilityIn],
-) -> AvailabilityOut:
+    data: JSONBody[PartyAvailabilityIn],
+) -> PartyAvailabilityOut:
     """Replace the party's availability with these windows (overlaps are merged)."""
     windows = await service.set_availability(actor, case_id, party_id, data)
-    return AvailabilityOut(party_id=party_id, windows=windows)  # type: ignore[arg-type]
+    return PartyAvailabilityOut(party_id=party_id, windows=windows)  # type: ignore[arg-type]
 
 
 router = Router(

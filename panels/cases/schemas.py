@@ -128,7 +128,7 @@ class Window(BaseModel):
         return self
 
 
-class AvailabilityIn(Strict):
+class PartyAvailabilityIn(Strict):
     windows: list[Window] = Field(max_length=200)
 
 
@@ -260,6 +260,6 @@ class ViewLogEntry(BaseModel):
     endpoint: str
 
 
-class AvailabilityOut(BaseModel):
+class PartyAvailabilityOut(BaseModel):
     party_id: UUID
     windows: list[Window]

@@ -22,9 +22,9 @@ from panels.cases import audit, lifecycle
 from panels.cases.lifecycle import PartyStanding
 from panels.cases.schemas import (
     AdmissionIn,
-    AvailabilityIn,
     ConsentIn,
     ContactAttemptIn,
+    PartyAvailabilityIn,
     PartyIn,
     ReferralIn,
     TransitionIn,
@@ -507,7 +507,7 @@ async def set_availability(
     actor: Actor,
     case_id: UUID,
     party_id: UUID,
-    data: AvailabilityIn,
+    data: PartyAvailabilityIn,
     now: datetime | None = None,
 ) -> list[dict[str, Any]]:
     """Replace a party's availability windows with these."""

@@ -1,5 +1,5 @@
-"""Community venues where panels meet. Opening hours, closures and the API arrive with
-the availability work; the shape here is the one they extend."""
+"""Community venues where panels meet. Opening hours and closures are availability
+windows (panels.availability.tables)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,12 @@ class Venue(Table, tablename="venues"):
     features = JSON(default=[])
     contact_name = Varchar(length=200, default="")
     contact_phone = Varchar(length=20, default="")
+    contact_email = Varchar(length=254, default="")
     setup_minutes = Integer(default=15)
     cleardown_minutes = Integer(default=15)
+    opens_on_bank_holidays = Boolean(default=False)
     active = Boolean(default=True)
+    feed_generation = Integer(default=0)
+    # Unique through an index the migration creates: SQLite cannot add a UNIQUE column.
+    feed_token_hash = Varchar(length=64, null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())

@@ -20,7 +20,7 @@ from panels.accounts.tables import Role
 from panels.clock import LONDON
 from panels.errors import DomainError, NotSignedIn, TooManyAttempts
 from panels.settings import Settings
-from panels.web.forms import FormErrors, date_from, errors_from, text
+from panels.web.forms import FormErrors, date_from, errors_from, posted, text
 from panels.web.rendering import page
 
 HOME = {Role.coordinator: "/dashboard", Role.facilitator: "/cases", Role.referrer: "/cases"}
@@ -31,10 +31,6 @@ def _safe_next(target: str | None) -> str | None:
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return None
-
-
-async def _form(request: Request[Any, Any, Any]) -> dict[str, Any]:
-    return dict(await request.form())
 
 
 @get("/", opt=public(), include_in_schema=False)
@@ -61,7 +57,7 @@ async def sign_in(
     settings: NamedDependency[Settings],
     next: FromQuery[str | None] = None,
 ) -> Template | Redirect:
-    form = await _form(request)
+    form = await posted(request)
     email, password = text(form, "email"), str(form.get("password") or "")
     errors = FormErrors()
     if not email:
@@ -150,7 +146,7 @@ async def new_user_page(request: Request[Any, Any, Any]) -> Template:
 
 @post("/users/new", opt=COORDINATORS, include_in_schema=False)
 async def create_user(request: Request[Any, Any, Any]) -> Template | Redirect:
-    form = await _form(request)
+    form = await posted(request)
     values = {key: text(form, key) for key in ("email", "name", "role", "organisation_id")}
     try:
         await service.create_user(
@@ -171,7 +167,7 @@ async def user_page(request: Request[Any, Any, Any], user_id: FromPath[UUID]) ->
 async def change_user(
     request: Request[Any, Any, Any], user_id: FromPath[UUID], actor: NamedDependency[Actor]
 ) -> Template | Redirect:
-    form = await _form(request)
+    form = await posted(request)
     values = {
         "name": text(form, "name"),
         "role": text(form, "role"),
@@ -244,7 +240,7 @@ async def api_tokens_page(
 async def create_api_token(
     request: Request[Any, Any, Any], actor: NamedDependency[Actor]
 ) -> Template:
-    form = await _form(request)
+    form = await posted(request)
     values = {"name": text(form, "name"), "user_id": text(form, "user_id")}
     expiry = date_from(form, "expires_at")
     try:

@@ -30,6 +30,7 @@ from panels.cases.schemas import (
 from panels.cases.tables import CaseStatus
 from panels.clock import utc_now
 from panels.errors import DomainError, InvalidInput
+from panels.facilitators import service as facilitator_profiles
 from panels.settings import Settings, get_settings
 from panels.web.forms import (
     FormErrors,
@@ -38,6 +39,7 @@ from panels.web.forms import (
     moment_from,
     number,
     optional,
+    posted,
     text,
 )
 from panels.web.rendering import page
@@ -96,11 +98,6 @@ CASE_FORM_MESSAGES = {
     "attempted_at": "Enter when you tried, as a date and a time like 14:30",
     "windows": "Enter a date, and a start and end time like 18:00 and 20:00",
 }
-
-
-async def _form(request: Request[Any, Any, Any]) -> dict[str, Any]:
-    form = await request.form()
-    return {key: form.getall(key) if len(form.getall(key)) > 1 else form.get(key) for key in form}
 
 
 # Lists --------------------------------------------------------------------------------
@@ -167,6 +164,7 @@ async def dashboard_page(
         counts=counts,
         facilitators=await _facilitators(),
         organisations={o["id"]: o["name"] for o in await accounts.list_organisations()},
+        dbs_attention=await facilitator_profiles.list_facilitators(dbs_expiring_within_days=30),
     )
 
 
@@ -257,7 +255,7 @@ async def refer(
     actor: NamedDependency[Actor],
     settings: NamedDependency[Settings],
 ) -> Template | Redirect:
-    form = await _form(request)
+    form = await posted(request)
     values = _referral_values(form)
     action = text(form, "action")
     if action == "add-person":
@@ -369,7 +367,7 @@ async def _submitted(
     request: Request[Any, Any, Any], prefix: str
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The posted form, and what was typed keyed by the page's ids, to show it again."""
-    form = await _form(request)
+    form = await posted(request)
     return form, {f"{prefix}-{key}": value for key, value in form.items()}
 
 
@@ -377,7 +375,7 @@ async def _submitted(
 async def move_case(
     request: Request[Any, Any, Any], actor: NamedDependency[Actor], case_id: FromPath[UUID]
 ) -> Template | Redirect:
-    form = await _form(request)
+    form = await posted(request)
     target = text(form, "to")
     values = {f"{target}-{key}": value for key, value in form.items()}
     try:

@@ -38,6 +38,13 @@ class FormErrors:
         return None
 
 
+async def posted(request: Any) -> dict[str, Any]:
+    """The submitted form: one value per field, or a list where a field came more than
+    once (checkboxes)."""
+    form = await request.form()
+    return {key: form.getall(key) if len(form.getall(key)) > 1 else form.get(key) for key in form}
+
+
 class FormInvalid(Exception):
     """Raised by page handlers to show the form again with its errors."""
 
@@ -129,13 +136,15 @@ def moment_from(
     typed = text(form, time_name or f"{name}-time").lower().replace(".", ":").replace(" ", "")
     if day is None and not typed:
         return None
-    clock = _clock_time(typed)
+    clock = clock_time(typed)
     if not isinstance(day, date) or clock is None:
         return f"{day or ''} {typed}".strip()
     return datetime.combine(day, clock, tzinfo=LONDON)
 
 
-def _clock_time(typed: str) -> time | None:
+def clock_time(typed: str) -> time | None:
+    """'14:30', '2:30pm', '9am' as a time of day; None when it is not one."""
+    typed = typed.strip().lower().replace(".", ":").replace(" ", "")
     if not typed:
         return None
     suffix = typed[-2:] if typed[-2:] in {"am", "pm"} else ""

@@ -3,7 +3,7 @@ the filters pages use, and `page()`, which every page handler returns through.""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,18 +22,20 @@ from panels.web import wording
 from panels.web.security import csp_nonce
 
 
-def clock(moment: datetime | None) -> str:
-    """'2:40pm', 'midday', in Europe/London, the way GOV.UK writes times."""
-    if moment is None:
-        return ""
-    local = moment.astimezone(LONDON)
-    if local.hour == 12 and local.minute == 0:
+def time_words(of_day: time) -> str:
+    """'2:40pm', 'midday', 'midnight': how GOV.UK writes a time of day."""
+    if of_day.hour == 12 and of_day.minute == 0:
         return "midday"
-    if local.hour == 0 and local.minute == 0:
+    if of_day.hour == 0 and of_day.minute == 0:
         return "midnight"
-    hour = local.hour % 12 or 12
-    minutes = f":{local.minute:02d}" if local.minute else ""
-    return f"{hour}{minutes}{'am' if local.hour < 12 else 'pm'}"
+    hour = of_day.hour % 12 or 12
+    minutes = f":{of_day.minute:02d}" if of_day.minute else ""
+    return f"{hour}{minutes}{'am' if of_day.hour < 12 else 'pm'}"
+
+
+def clock(moment: datetime | None) -> str:
+    """A moment's time of day in Europe/London, in words."""
+    return time_words(moment.astimezone(LONDON).time()) if moment else ""
 
 
 def london_time(moment: datetime | None) -> str:
@@ -42,6 +44,20 @@ def london_time(moment: datetime | None) -> str:
         return ""
     local = moment.astimezone(LONDON)
     return f"{local.day} {local:%B %Y} at {clock(moment)}"
+
+
+def span_words(start: datetime, end: datetime) -> str:
+    """A stretch of time as people say it: whole days as dates ('26 November 2026',
+    '24 to 28 December 2026'), anything else with its times."""
+    first, after = start.astimezone(LONDON), end.astimezone(LONDON)
+    if first.time() == time(0) and after.time() == time(0):
+        last = after.date() - timedelta(days=1)
+        if last == first.date():
+            return long_date(first.date())
+        return f"{long_date(first.date())} to {long_date(last)}"
+    if first.date() == after.date():
+        return f"{long_date(first.date())}, {clock(start)} to {clock(end)}"
+    return f"{london_time(start)} to {london_time(end)}"
 
 
 def long_date(day: date | datetime | None) -> str:
@@ -83,6 +99,20 @@ def option_items(
     return items
 
 
+def date_items(values: Any, field_id: str) -> list[dict[str, Any]]:
+    """The day, month and year boxes of a GOV.UK date input, showing what was typed
+    (values keyed `<field_id>-day` and so on)."""
+    widths = {"day": 2, "month": 2, "year": 4}
+    return [
+        {
+            "name": part,
+            "classes": f"govuk-input--width-{width}",
+            "value": (values or {}).get(f"{field_id}-{part}"),
+        }
+        for part, width in widths.items()
+    ]
+
+
 def environment() -> Environment:
     env = Environment(
         loader=ChoiceLoader(
@@ -99,10 +129,12 @@ def environment() -> Environment:
     env.filters["clock"] = clock
     env.filters["phone"] = display_phone
     env.filters["long_date"] = long_date
+    env.globals["span_words"] = span_words
     env.filters["words"] = words
     env.filters["london_parts"] = london_parts
     env.globals["wording"] = wording
     env.globals["option_items"] = option_items
+    env.globals["date_items"] = date_items
     return env
 
 
@@ -123,8 +155,15 @@ def navigation(actor: Actor | None, path: str) -> list[dict[str, Any]]:
     items.append(("Cases" if actor.role is Role.coordinator else "Your cases", "/cases"))
     if actor.role in {Role.referrer, Role.coordinator}:
         items.append(("Refer a case", "/cases/new"))
+    if actor.role is Role.facilitator:
+        items.append(("Your availability", "/availability"))
     if actor.role is Role.coordinator:
-        items += [("Users", "/users"), ("API tokens", "/api-tokens")]
+        items += [
+            ("Facilitators", "/facilitators"),
+            ("Venues", "/venues"),
+            ("Users", "/users"),
+            ("API tokens", "/api-tokens"),
+        ]
     current = max(
         (href for _, href in items if path == href or path.startswith(href + "/")),
         key=len,

@@ -15,6 +15,8 @@ from panels.cases.tables import (
     Outcome,
     PartyRole,
 )
+from panels.facilitators.tables import Skill
+from panels.venues.tables import VenueFeature
 
 STATUS: dict[str, str] = {
     CaseStatus.referred: "Referred",
@@ -117,6 +119,19 @@ ORGANISATION_KIND: dict[str, str] = {
     OrganisationKind.scheme: "The scheme",
 }
 
+SKILL: dict[str, str] = {
+    Skill.lead: "Lead facilitator",
+    Skill.co_facilitator: "Co-facilitator",
+    Skill.youth: "Youth panels",
+    Skill.hate_crime: "Hate crime",
+}
+
+VENUE_FEATURE: dict[str, str] = {
+    VenueFeature.step_free: "Step-free access",
+    VenueFeature.hearing_loop: "Hearing loop",
+    VenueFeature.accessible_toilet: "Accessible toilet",
+}
+
 # Stored values are StrEnums, which look up as their plain string values too.
 ALL: dict[str, dict[str, str]] = {
     "status": STATUS,
@@ -130,6 +145,8 @@ ALL: dict[str, dict[str, str]] = {
     "consent": CONSENT,
     "role": ROLE,
     "organisation_kind": ORGANISATION_KIND,
+    "skill": SKILL,
+    "venue_feature": VENUE_FEATURE,
 }
 
 

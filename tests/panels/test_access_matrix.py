@@ -9,6 +9,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
+from uuid import UUID
 
 import pytest
 from httpx import ASGITransport, AsyncClient, Response
@@ -19,9 +21,15 @@ from panels.access import PUBLIC, declared_access
 from panels.accounts import service as accounts
 from panels.accounts.schemas import ApiTokenIn
 from panels.accounts.tables import Role, User
+from panels.calendars import feeds
 from panels.cases.tables import Case, CaseStatus
 from panels.clock import LONDON, london_today
+from panels.facilitators import service as facilitators
+from panels.facilitators.schemas import CalendarIn, FacilitatorIn
+from panels.facilitators.tables import Skill
 from panels.piccolo_app import APP_CONFIG
+from panels.venues import service as venues
+from panels.venues.schemas import VenueIn
 from tests.world import PASSWORD, World, party, referral
 
 # The callers World builds, and the role each signs in with (None: no credentials).
@@ -35,12 +43,18 @@ CALLERS: dict[str, Role | None] = {
 }
 # Whose scope holds world.case_id: coordinators see every case, a facilitator the cases
 # they lead, a referrer their own organisation's.
-SEE_THE_CASE = {"coordinator", "facilitator_assigned", "referrer_same_org"}
+SEE_THE_CASE = frozenset({"coordinator", "facilitator_assigned", "referrer_same_org"})
+# Whose scope holds facilitator A's profile: coordinators, and A themself; another
+# facilitator is not told it exists.
+SEE_THE_PROFILE = frozenset({"coordinator", "facilitator_assigned"})
+# Who /availability can send to their own times: A; B has no profile in that row.
+HAVE_A_PROFILE = frozenset({"facilitator_assigned"})
 
 EVERYONE_SIGNED_IN = frozenset(Role)
 STAFF = frozenset({Role.coordinator, Role.facilitator})
 REFERRING = frozenset({Role.coordinator, Role.referrer})
 COORDINATORS = frozenset({Role.coordinator})
+FACILITATORS = frozenset({Role.facilitator})
 
 # Where "/" and the sign-in page send a caller who is already signed in.
 HOMES = {Role.coordinator: "/dashboard", Role.facilitator: "/cases", Role.referrer: "/cases"}
@@ -51,12 +65,14 @@ CSRF_FIELD = "_csrf_token"
 
 @dataclass(frozen=True)
 class Call:
-    """What one caller sends: values for the path's placeholders, and the JSON body (API) or
-    the form's fields (pages; the CSRF token is added when the form is posted)."""
+    """What one caller sends: values for the path's placeholders, the query string, and the
+    JSON body (API) or the form's fields (pages; the CSRF token is added when the form is
+    posted; a list is a field sent more than once, like ticked checkboxes)."""
 
     path_values: dict[str, Any] = field(default_factory=dict)
+    query: dict[str, str] = field(default_factory=dict)
     json: Any = None
-    form: dict[str, str] = field(default_factory=dict)
+    form: dict[str, str | list[str]] = field(default_factory=dict)
 
 
 Prepare = Callable[[World, str], Awaitable[Call]]
@@ -81,17 +97,25 @@ class Row:
     to: str | None = None
     # The address to request, for a route whose path is free-form (a static file).
     address: str | None = None
+    # The callers whose scope holds what the route is about; others are told it is not
+    # found. None: a route about one case is seen by SEE_THE_CASE, any other by everyone
+    # its roles allow.
+    scope: frozenset[str] | None = None
+    # What a successful answer is (the start of its content type), where that matters.
+    content_type: str | None = None
 
     @property
-    def about_one_case(self) -> bool:
-        return "{case_id}" in self.path
+    def seen_by(self) -> frozenset[str] | None:
+        if self.scope is not None:
+            return self.scope
+        return SEE_THE_CASE if "{case_id}" in self.path else None
 
 
 def expected_status(row: Row, caller: str) -> int:
     """The access rules: public routes answer everyone; anonymous callers must sign in
     (the API says so, a page sends them to the sign-in page); a role the route is not
     declared for is refused before anything is looked up; a case outside the caller's scope
-    is not found, so ids cannot be probed."""
+    is not found, so ids cannot be probed (and so is a facilitator's profile outside it)."""
     role = CALLERS[caller]
     if row.roles is None:
         return row.signed_in if role is not None and row.signed_in else row.success
@@ -99,7 +123,7 @@ def expected_status(row: Row, caller: str) -> int:
         return 303 if row.page else 401
     if role not in row.roles:
         return 403
-    if row.about_one_case and caller not in SEE_THE_CASE:
+    if row.seen_by is not None and caller not in row.seen_by:
         return 404
     return row.success
 
@@ -333,6 +357,241 @@ async def availability_form(world: World, caller: str) -> Call:
     )
 
 
+# Facilitators' profiles and venues: World has none, so each row makes what it needs -----
+
+
+def dbs_expiry() -> date:
+    return london_today() + timedelta(days=365)
+
+
+async def profile_of(world: World, member: str) -> UUID:
+    user = world.members[member].actor
+    created = await facilitators.create(FacilitatorIn(user_id=user.id, skills=[Skill.lead]))
+    return UUID(str(created["id"]))
+
+
+async def profile(world: World) -> UUID:
+    """Facilitator A's profile. B has one of their own, so B is refused A's for being someone
+    else, not for having no profile."""
+    await profile_of(world, "facilitator_unassigned")
+    return await profile_of(world, "facilitator_assigned")
+
+
+async def one_profile(world: World, caller: str) -> Call:
+    return Call(path_values={"facilitator_id": await profile(world)})
+
+
+async def new_profile(world: World, caller: str) -> Call:
+    # Facilitator B, who has no profile yet.
+    return Call(
+        json={
+            "user_id": str(world.other_facilitator.actor.id),
+            "skills": ["co_facilitator"],
+            "dbs_expires_on": dbs_expiry().isoformat(),
+        }
+    )
+
+
+def profile_change(caller: str) -> dict[str, Any]:
+    """What the caller may change: a facilitator their own languages, areas, load, conflicts
+    and bank holidays; a coordinator their training and DBS check as well."""
+    change: dict[str, Any] = {
+        "languages": ["en", "cy"],
+        "areas": ["Millbrook", "Eastfield"],
+        "max_panels_per_month": 2,
+        "conflicts": [{"kind": "street", "value": "Mill Lane"}],
+        "works_bank_holidays": True,
+    }
+    if CALLERS[caller] is Role.coordinator:
+        change |= {
+            "skills": ["lead", "youth"],
+            "dbs_expires_on": (dbs_expiry() + timedelta(days=30)).isoformat(),
+        }
+    return change
+
+
+async def change_profile(world: World, caller: str) -> Call:
+    return Call(path_values={"facilitator_id": await profile(world)}, json=profile_change(caller))
+
+
+def times() -> dict[str, Any]:
+    """Tuesday and Thursday evenings, and a week away."""
+    away = (datetime.now(LONDON) + timedelta(days=7)).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    return {
+        "weekly": [{"days": ["TU", "TH"], "starts": "18:00", "ends": "20:30"}],
+        "one_offs": [
+            {
+                "start": away.isoformat(),
+                "end": (away + timedelta(days=7)).isoformat(),
+                "available": False,
+                "note": "On holiday",
+            }
+        ],
+    }
+
+
+def free_between() -> dict[str, str]:
+    start = datetime.now(LONDON).replace(microsecond=0)
+    return {"start": start.isoformat(), "end": (start + timedelta(days=14)).isoformat()}
+
+
+async def profile_times(world: World, caller: str) -> Call:
+    return Call(path_values={"facilitator_id": await profile(world)}, json=times())
+
+
+async def profile_free(world: World, caller: str) -> Call:
+    return Call(path_values={"facilitator_id": await profile(world)}, query=free_between())
+
+
+def calendar_file() -> str:
+    """A facilitator's own calendar, exported as .ics: busy tomorrow evening."""
+    busy = (datetime.now(UTC) + timedelta(days=1)).replace(
+        hour=18, minute=0, second=0, microsecond=0
+    )
+    return "\r\n".join(
+        [
+            "BEGIN:VCALENDAR",
+            "VERSION:2.0",
+            "PRODID:-//njp tests//EN",
+            "BEGIN:VEVENT",
+            "UID:evening-class@njp.tests",
+            f"DTSTAMP:{datetime.now(UTC):%Y%m%dT%H%M%SZ}",
+            f"DTSTART:{busy:%Y%m%dT%H%M%SZ}",
+            f"DTEND:{busy + timedelta(hours=2):%Y%m%dT%H%M%SZ}",
+            "SUMMARY:Evening class",
+            "END:VEVENT",
+            "END:VCALENDAR",
+            "",
+        ]
+    )
+
+
+async def own_calendar(world: World, caller: str) -> Call:
+    return Call(path_values={"facilitator_id": await profile(world)}, json={"ics": calendar_file()})
+
+
+async def facilitator_feed(world: World, caller: str) -> Call:
+    """The feed's address, as the profile shows it: the token is the key."""
+    address = await feeds.link("facilitator", await profile(world))
+    return Call(path_values={"filename": urlsplit(address).path.rsplit("/", 1)[-1]})
+
+
+def venue_fields(name: str = "Millbrook Community Centre") -> dict[str, Any]:
+    return {
+        "name": name,
+        "address": "1 Mill Lane, Millbrook",
+        "postcode": "MB1 2CD",
+        "area": "Millbrook",
+        "capacity": 12,
+        "rooms": 2,
+        "features": ["step_free", "hearing_loop"],
+    }
+
+
+async def venue(world: World) -> UUID:
+    created = await venues.create(VenueIn.model_validate(venue_fields()))
+    return UUID(str(created["id"]))
+
+
+async def one_venue(world: World, caller: str) -> Call:
+    return Call(path_values={"venue_id": await venue(world)})
+
+
+async def new_venue(world: World, caller: str) -> Call:
+    return Call(json=venue_fields("Riverside Library"))
+
+
+async def change_venue(world: World, caller: str) -> Call:
+    return Call(path_values={"venue_id": await venue(world)}, json={"capacity": 20, "rooms": 3})
+
+
+async def venue_hours(world: World, caller: str) -> Call:
+    return Call(path_values={"venue_id": await venue(world)}, json=times())
+
+
+async def venue_free(world: World, caller: str) -> Call:
+    return Call(path_values={"venue_id": await venue(world)}, query=free_between())
+
+
+async def venue_feed(world: World, caller: str) -> Call:
+    address = await feeds.link("venue", await venue(world))
+    return Call(path_values={"filename": urlsplit(address).path.rsplit("/", 1)[-1]})
+
+
+# ... and as the pages' forms post them.
+
+
+async def new_profile_form(world: World, caller: str) -> Call:
+    return Call(form={"user_id": str(world.other_facilitator.actor.id)})
+
+
+async def profile_form(world: World, caller: str) -> Call:
+    form: dict[str, str | list[str]] = {
+        "languages": "en, cy",
+        "areas": "Millbrook\nEastfield",
+        "max_panels_per_month": "2",
+        "works_bank_holidays": "yes",
+        "conflicts-street": "Mill Lane",
+    }
+    if CALLERS[caller] is Role.coordinator:
+        form |= {"skills": ["lead", "youth"], **date_fields("dbs_expires_on", dbs_expiry())}
+    return Call(path_values={"facilitator_id": await profile(world)}, form=form)
+
+
+def weekly_form(days: list[str], starts: str, ends: str) -> dict[str, str | list[str]]:
+    return {"form": "weekly", "days": days, "from": starts, "to": ends, "every": "1"}
+
+
+async def profile_times_form(world: World, caller: str) -> Call:
+    return Call(
+        path_values={"facilitator_id": await profile(world)},
+        form=weekly_form(["TU", "TH"], "18:00", "20:30"),
+    )
+
+
+async def stop_calendar_form(world: World, caller: str) -> Call:
+    facilitator_id = await profile(world)
+    # A calendar in use, so a refused request that stopped it would show.
+    await facilitators.set_calendar(
+        world.coordinator.actor, facilitator_id, CalendarIn(ics=calendar_file())
+    )
+    return Call(path_values={"facilitator_id": facilitator_id}, form={"stop": "yes"})
+
+
+async def own_profile_only(world: World, caller: str) -> Call:
+    # Facilitator A's, where A is sent; B has none.
+    return Call(path_values={"facilitator_id": await profile_of(world, "facilitator_assigned")})
+
+
+def venue_form(fields: dict[str, Any]) -> dict[str, str | list[str]]:
+    return {
+        **{key: str(value) for key, value in fields.items() if key != "features"},
+        "features": list(fields["features"]),
+        "setup_minutes": "15",
+        "cleardown_minutes": "15",
+        "opens_on_bank_holidays": "no",
+        "active": "yes",
+    }
+
+
+async def new_venue_form(world: World, caller: str) -> Call:
+    return Call(form=venue_form(venue_fields("Riverside Library")))
+
+
+async def change_venue_form(world: World, caller: str) -> Call:
+    changed = {**venue_fields(), "capacity": 20, "rooms": 3}
+    return Call(path_values={"venue_id": await venue(world)}, form=venue_form(changed))
+
+
+async def venue_hours_form(world: World, caller: str) -> Call:
+    return Call(
+        path_values={"venue_id": await venue(world)},
+        form=weekly_form(["MO", "TU", "WE", "TH", "FR"], "09:00", "21:00"),
+    )
+
+
 def default_path_values(world: World) -> dict[str, Any]:
     return {"case_id": world.case_id, "party_id": world.victim_id}
 
@@ -367,6 +626,43 @@ ROWS = [
     Row("POST", PARTY + "/contact-attempts", STAFF, 201, contact_attempt),
     Row("GET", PARTY + "/availability", STAFF, 200),
     Row("PUT", PARTY + "/availability", STAFF, 200, availability),
+]
+
+FACILITATOR = "/api/v1/facilitators/{facilitator_id}"
+VENUE = "/api/v1/venues/{venue_id}"
+MINE = SEE_THE_PROFILE
+
+ROWS += [
+    Row("GET", "/api/v1/facilitators", COORDINATORS, 200, one_profile),
+    Row("POST", "/api/v1/facilitators", COORDINATORS, 201, new_profile),
+    Row("GET", FACILITATOR, STAFF, 200, one_profile, scope=MINE),
+    Row("PATCH", FACILITATOR, STAFF, 200, change_profile, scope=MINE),
+    Row("GET", FACILITATOR + "/availability", STAFF, 200, one_profile, scope=MINE),
+    Row("PUT", FACILITATOR + "/availability", STAFF, 200, profile_times, scope=MINE),
+    Row("GET", FACILITATOR + "/free", STAFF, 200, profile_free, scope=MINE),
+    Row("PUT", FACILITATOR + "/calendar", STAFF, 200, own_calendar, scope=MINE),
+    # Reading the link makes it on first use: only an allowed call may.
+    Row("GET", FACILITATOR + "/feed", STAFF, 200, one_profile, scope=MINE),
+    Row("POST", FACILITATOR + "/feed", STAFF, 201, one_profile, scope=MINE),
+    Row("GET", "/api/v1/venues", STAFF, 200, one_venue),
+    Row("POST", "/api/v1/venues", COORDINATORS, 201, new_venue),
+    Row("GET", VENUE, STAFF, 200, one_venue),
+    Row("PATCH", VENUE, COORDINATORS, 200, change_venue),
+    Row("GET", VENUE + "/hours", STAFF, 200, one_venue),
+    Row("PUT", VENUE + "/hours", COORDINATORS, 200, venue_hours),
+    Row("GET", VENUE + "/free", STAFF, 200, venue_free),
+    Row("GET", VENUE + "/feed", COORDINATORS, 200, one_venue),
+    Row("POST", VENUE + "/feed", COORDINATORS, 201, one_venue),
+    # Calendar apps subscribe without an account: the token in the address is the key.
+    Row(
+        "GET",
+        "/calendars/facilitators/{filename}",
+        None,
+        200,
+        facilitator_feed,
+        content_type="text/calendar",
+    ),
+    Row("GET", "/calendars/venues/{filename}", None, 200, venue_feed, content_type="text/calendar"),
 ]
 
 
@@ -443,6 +739,71 @@ ROWS += [
     Row("HEAD", "/static/{file_path}", None, 200, address="/static/favicon.svg"),
 ]
 
+PAGE_PROFILE = "/facilitators/{facilitator_id}"
+BACK_TO_TIMES = PAGE_PROFILE + "/availability?done="
+PAGE_VENUE = "/venues/{venue_id}"
+
+ROWS += [
+    page("GET", "/facilitators", COORDINATORS, 200, one_profile),
+    page("POST", "/facilitators", COORDINATORS, 303, new_profile_form, to="/facilitators/"),
+    page("GET", PAGE_PROFILE, STAFF, 200, one_profile, scope=MINE),
+    page(
+        "POST", PAGE_PROFILE, STAFF, 303, profile_form, scope=MINE, to=PAGE_PROFILE + "?done=saved"
+    ),
+    page("GET", PAGE_PROFILE + "/availability", STAFF, 200, one_profile, scope=MINE),
+    page(
+        "POST",
+        PAGE_PROFILE + "/availability",
+        STAFF,
+        303,
+        profile_times_form,
+        scope=MINE,
+        to=BACK_TO_TIMES + "times",
+    ),
+    page(
+        "POST",
+        PAGE_PROFILE + "/calendar",
+        STAFF,
+        303,
+        stop_calendar_form,
+        scope=MINE,
+        to=BACK_TO_TIMES + "calendar",
+    ),
+    page(
+        "POST",
+        PAGE_PROFILE + "/feed",
+        STAFF,
+        303,
+        one_profile,
+        scope=MINE,
+        to=BACK_TO_TIMES + "feed",
+    ),
+    # A facilitator's own times; one with no profile yet has none to be sent to.
+    page(
+        "GET",
+        "/availability",
+        FACILITATORS,
+        303,
+        own_profile_only,
+        scope=HAVE_A_PROFILE,
+        to=PAGE_PROFILE + "/availability",
+    ),
+    page("GET", "/venues", COORDINATORS, 200, one_venue),
+    page("GET", "/venues/new", COORDINATORS, 200),
+    page("POST", "/venues/new", COORDINATORS, 303, new_venue_form, to="/venues/"),
+    page("GET", PAGE_VENUE, COORDINATORS, 200, one_venue),
+    page("POST", PAGE_VENUE, COORDINATORS, 303, change_venue_form, to=PAGE_VENUE + "?done=saved"),
+    page(
+        "POST",
+        PAGE_VENUE + "/hours",
+        COORDINATORS,
+        303,
+        venue_hours_form,
+        to=PAGE_VENUE + "?done=times",
+    ),
+    page("POST", PAGE_VENUE + "/feed", COORDINATORS, 303, one_venue, to=PAGE_VENUE + "?done=feed"),
+]
+
 MATRIX = [
     pytest.param(
         row,
@@ -501,7 +862,12 @@ async def test_access(client: AsyncClient, world: World, row: Row, caller: str) 
     before = await stored_records() if refused else {}
 
     response = await client.request(
-        row.method, url, json=call.json, data=form, headers=world.as_role(caller)
+        row.method,
+        url,
+        params=call.query or None,
+        json=call.json,
+        data=form,
+        headers=world.as_role(caller),
     )
 
     assert response.status_code == expected, (
@@ -509,6 +875,10 @@ async def test_access(client: AsyncClient, world: World, row: Row, caller: str) 
         f"got {response.status_code} {response.headers.get('location', '')} "
         f"{response.text[:300]}"
     )
+    if row.content_type is not None and not refused:
+        assert response.headers["content-type"].startswith(row.content_type), (
+            f"{row.method} {url} answered {response.headers['content-type']}"
+        )
     location = expected_location(row, caller, url, path_values)
     if location is not None:
         sent_to = response.headers["location"]

@@ -16,6 +16,9 @@ from panels.accounts.tables import Organisation, OrganisationKind, Role, User
 from panels.cases.tables import Case
 from panels.demo import DEMO_PASSWORD
 from panels.errors import NotSignedIn
+from panels.facilitators import service as facilitators
+from panels.facilitators.schemas import FacilitatorIn
+from panels.facilitators.tables import Facilitator
 from panels.venues.tables import Venue
 from tests.served import NJP, environment, serving
 from tests.world import PASSWORD, World
@@ -214,6 +217,22 @@ async def test_migrate_on_an_up_to_date_database_keeps_its_data(
     assert [row["name"] for row in await Organisation.select(Organisation.name)] == [
         "Northshire NJP"
     ]
+
+
+async def test_fetch_calendars_reports_what_it_read(
+    database: str, world: World, tmp_path: Path
+) -> None:
+    await facilitators.create(FacilitatorIn(user_id=world.facilitator.actor.id))
+    await Facilitator.update({Facilitator.calendar_url: "http://calendar.invalid/feed.ics"}).where(
+        Facilitator.user == world.facilitator.actor.id
+    )
+    ran = await njp(database, "fetch-calendars", cwd=tmp_path)
+    assert ran.code == 0, ran.stderr
+    assert ran.stdout.strip() == "Calendars read again: 0; could not be read: 1."
+    problem = await Facilitator.select(Facilitator.calendar_problem).first()
+    assert problem == {"calendar_problem": "That address could not be found."}
+    # the address, which may carry a private token, is never printed or logged
+    assert "calendar.invalid" not in ran.stdout + ran.stderr
 
 
 @pytest.mark.parametrize(

@@ -3,3 +3,14 @@
 import { initAll } from "/assets/govuk/govuk-frontend.min.js";
 
 initAll();
+
+// "Copy the address" buttons (hidden until this script can make them work).
+for (const button of document.querySelectorAll("[data-njp-copy]")) {
+  const source = document.getElementById(button.dataset.njpCopy);
+  if (!source || !navigator.clipboard) continue;
+  button.hidden = false;
+  button.addEventListener("click", async () => {
+    await navigator.clipboard.writeText(source.value);
+    button.textContent = "Copied";
+  });
+}
