@@ -8,7 +8,6 @@ from uuid import UUID
 
 from litestar import Response, get
 from litestar.params import FromPath
-from scheduling.icalendar_out import CalendarEntry, feed
 
 from panels.access import public
 from panels.calendars import feeds
@@ -16,6 +15,7 @@ from panels.errors import NotFound
 from panels.facilitators.tables import Facilitator
 from panels.settings import get_settings
 from panels.venues.tables import Venue
+from scheduling.icalendar_out import CalendarEntry, feed
 
 ICS = "text/calendar; charset=utf-8"
 
