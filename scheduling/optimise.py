@@ -1,0 +1,575 @@
+"""Batch scheduling: many panels at once, as many placed as possible, then earlier, local and
+evenly loaded, with OR-Tools CP-SAT on one stretch of days at a time.
+
+One model of a whole month (every panel x every start x every facilitator) is too big to
+solve well in a minute, so the work is cut by time, in two steps:
+
+1. Rolling horizon. The horizon is cut into blocks of BLOCK_DAYS local days, solved in time
+   order. A block's model holds the panels still unplaced that can start in it; one that
+   could also start in a later block is worth less there (WEIGHT_FLEXIBLE) than one for
+   which this block is the last chance (WEIGHT_LAST_CHANCE), so a crowded block goes to
+   the panels that need it. What a block places is booked before the next is built, which
+   carries facilitators' limits and clashes across the cut. The greedy answer is the hint.
+2. Repair. The better of that and greedy's answer is improved one window at a time: a
+   window is a few blocks, near each other or where an unplaced panel could go; its
+   model holds the panels placed in it (free to move within it, hinted where they are)
+   and the unplaced ones that could start in it, with everything outside held fixed. A
+   window's answer never places fewer, so the answer only gets better, and it is never
+   worse than greedy's.
+
+Small instances (a handful of panels, as in the tests) are one model with nothing pruned,
+so their answer is the proven best.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+
+from ortools.sat.python import cp_model
+
+from scheduling.greedy import greedy
+from scheduling.instance import (
+    Assignment,
+    Booking,
+    Instance,
+    PanelSpec,
+    Solution,
+    Unscheduled,
+)
+from scheduling.suggest import LEAD, Choices, Diary, set_bits
+
+# A block is this many local days. Two days hold one or two of a panel's evenings, which
+# keeps a block's model to a few thousand choices even for a 400-panel month.
+BLOCK_DAYS = 2
+# A repair window is up to this many blocks.
+WINDOW_BLOCKS = 3
+# Share of the time (after greedy) given to the rolling horizon; the rest goes to repair.
+ROLLING_SHARE = 0.4
+# K: starts kept per panel in one model, spread over its days (earliest first on each).
+# A panel's evening has 3-6 starts on a 30-minute grid, so 12 keeps every start of a
+# two-day block in nearly every case and caps the odd panel available all day.
+STARTS_PER_PANEL = 12
+# M: facilitators kept per start, the most promising first (from the panel's area, with
+# the most room under their limit, fewest panels). Eight give 28 possible pairs, enough
+# for the solver to steer round other panels at the same time; more only adds look-alikes.
+FACILITATORS_PER_START = 8
+# ...of which at least this many leads when there are, as every panel needs one.
+LEADS_PER_START = 3
+# Venues kept per start: the panel's own area first, then the smallest that fit.
+VENUES_PER_START = 4
+# Below both sizes an instance is one model with nothing pruned: solved to the optimum.
+EXACT_PANELS = 12
+EXACT_STARTS = 600
+
+WEIGHT_LAST_CHANCE = 3
+WEIGHT_FLEXIBLE = 2
+# Soft goals, in DESIGN order, per placed panel: a quarter of an hour later costs 1; a
+# facilitator from outside the panel's area 3 (so keeping both local is worth starting
+# 90 minutes later the same evening, never another day); each panel a facilitator
+# already has 1 (up to LOAD_CAP), a lead beyond those needed 2 and each skill the panel
+# does not need 1 (keeping scarce people for the panels only they can take); a venue
+# outside the panel's area 2.
+EARLIER_MINUTES = 15
+NOT_LOCAL = 3
+SPARE_LEAD = 2
+SPARE_SKILL = 1
+VENUE_NOT_LOCAL = 2
+LOAD_CAP = 5
+
+
+@dataclass(frozen=True)
+class _Place:
+    """Where a panel goes, in diary terms: start minute, venue and team indexes."""
+
+    start: int
+    venue: int
+    team: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class _Start:
+    """One start a model may choose for a panel, with who and where could do it then."""
+
+    minute: int
+    venues: tuple[int, ...]
+    facilitators: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class _Entry:
+    panel: PanelSpec
+    weight: int
+    starts: tuple[_Start, ...]
+
+
+@dataclass(frozen=True)
+class _Settings:
+    workers: int
+    seed: int
+
+
+def optimise(
+    instance: Instance, *, time_limit_seconds: float = 60.0, workers: int = 2, seed: int = 0
+) -> Solution:
+    """Places as many of the instance's panels as it can around what is booked, then by the
+    soft goals; never fewer than `greedy`. The same seed gives the same answer when each
+    model is solved to the end within its time; when time cuts a search short, CP-SAT's
+    parallel search may differ from run to run."""
+    began = time.perf_counter()
+    deadline = began + time_limit_seconds
+    settings = _Settings(workers, seed)
+    baseline = greedy(instance)
+    diary = Diary(instance)
+    panels = {p.id: p for p in instance.panels}
+    start_counts = sum(diary.choices(p).starts.bit_count() for p in instance.panels)
+    exact = len(instance.panels) <= EXACT_PANELS and start_counts <= EXACT_STARTS
+    greedy_places = {a.panel: _place(diary, a) for a in baseline.assignments}
+    stats: dict[str, object] = {"exact": exact, "greedy_placed": len(greedy_places)}
+
+    if exact:
+        entries = [
+            _entry(diary, p, WEIGHT_LAST_CHANCE, diary.choices(p), None, pruned=False)
+            for p in instance.panels
+        ]
+        entries = [e for e in entries if e.starts]
+        found = _solve(diary, entries, greedy_places, deadline - time.perf_counter(), settings)
+        places, optimal = (found[0], found[1]) if found else (greedy_places, False)
+        stats |= {"blocks": 1, "optimal": optimal}
+    else:
+        blocks = _blocks(diary)
+        rolling_end = time.perf_counter() + ROLLING_SHARE * (deadline - time.perf_counter())
+        rolled = _roll(instance, blocks, greedy_places, rolling_end, settings)
+        places = rolled if len(rolled) > len(greedy_places) else greedy_places
+        improved, windows = _repair(instance, blocks, places, deadline, settings)
+        stats |= {
+            "blocks": len(blocks),
+            "rolling_placed": len(rolled),
+            "windows": windows,
+            "optimal": False,
+        }
+        places = improved
+
+    final = Diary(instance)
+    order = {p.id: i for i, p in enumerate(instance.panels)}
+    assignments = sorted(
+        (final.assignment(panels[p], x.start, x.venue, x.team) for p, x in places.items()),
+        key=lambda a: (a.start, order[a.panel]),
+    )
+    for assignment in assignments:
+        final.book(assignment)
+    unscheduled = tuple(
+        Unscheduled(p.id, final.blockers(p)) for p in instance.panels if p.id not in places
+    )
+    stats = {
+        "panels": len(instance.panels),
+        "placed": len(assignments),
+        "seconds": round(time.perf_counter() - began, 3),
+        **stats,
+    }
+    return Solution(tuple(assignments), unscheduled, stats)
+
+
+def _place(diary: Diary, assignment: Assignment) -> _Place:
+    return _Place(
+        diary.minute(assignment.start),
+        diary.venue_index[assignment.venue],
+        tuple(diary.facilitator_index[f] for f in assignment.facilitators),
+    )
+
+
+def _roll(
+    instance: Instance,
+    blocks: Sequence[int],
+    hints: Mapping[str, _Place],
+    deadline: float,
+    settings: _Settings,
+) -> dict[str, _Place]:
+    """Step 1: the blocks in time order, each placing what it can of what is left."""
+    diary = Diary(instance)
+    first = {p.id: diary.choices(p).starts for p in instance.panels}
+    places: dict[str, _Place] = {}
+    for number, block in enumerate(blocks):
+        later = 0
+        for after in blocks[number + 1 :]:
+            later |= after
+        entries = []
+        for panel in instance.panels:
+            if panel.id in places or not diary.times(panel) & block:
+                continue
+            choices = diary.choices(panel, block)
+            if not choices.starts:
+                continue
+            # Whether it could go later is judged on the first look, before anything was
+            # placed: a little hopeful, and far cheaper than asking again every block.
+            weight = WEIGHT_FLEXIBLE if first[panel.id] & later else WEIGHT_LAST_CHANCE
+            hint = hints.get(panel.id)
+            keep = hint if hint is not None and _fits(diary, choices, hint) else None
+            entries.append(_entry(diary, panel, weight, choices, keep, pruned=True))
+        if not entries:
+            continue
+        hint_here = {
+            e.panel.id: hints[e.panel.id]
+            for e in entries
+            if e.panel.id in hints and _offered(e, hints[e.panel.id])
+        }
+        budget = (deadline - time.perf_counter()) / (len(blocks) - number)
+        found = _solve(diary, entries, _hinted(diary, entries, hint_here), budget, settings)
+        for panel_id, place in (found[0] if found else {}).items():
+            places[panel_id] = place
+            panel = next(e.panel for e in entries if e.panel.id == panel_id)
+            diary.book(diary.assignment(panel, place.start, place.venue, place.team))
+    # A panel left out by pruning, or by a block's time running out, may still fit.
+    for panel in instance.panels:
+        if panel.id not in places:
+            options = diary.options(panel, 1)
+            if options:
+                diary.book(options[0].assignment)
+                places[panel.id] = _place(diary, options[0].assignment)
+    return places
+
+
+def _repair(
+    instance: Instance,
+    blocks: Sequence[int],
+    places: dict[str, _Place],
+    deadline: float,
+    settings: _Settings,
+) -> tuple[dict[str, _Place], int]:
+    """Step 2: re-solve one window of blocks at a time with the rest held fixed, keeping
+    any answer that places more (or as many, better by the soft goals)."""
+    panels = {p.id: p for p in instance.panels}
+    reference = Diary(instance)
+    rng = random.Random(settings.seed)  # noqa: S311 - shuffling windows, not secrets
+    windows = 0
+    while time.perf_counter() < deadline - 0.05:
+        unplaced = [p for p in instance.panels if p.id not in places]
+        plan = _windows(reference, blocks, unplaced, rng)
+        for window in plan:
+            left = deadline - time.perf_counter()
+            if left < 0.05:
+                break
+            outside = [
+                Booking(pid, *_span(reference, panels[pid], x), *_names(reference, x))
+                for pid, x in places.items()
+                if not window >> x.start & 1
+            ]
+            diary = Diary(replace(instance, booked=instance.booked + tuple(outside)))
+            inside = {pid: x for pid, x in places.items() if window >> x.start & 1}
+            entries = []
+            for panel in instance.panels:
+                if panel.id in places and panel.id not in inside:
+                    continue
+                if not diary.times(panel) & window:
+                    continue
+                choices = diary.choices(panel, window)
+                if choices.starts:
+                    keep = inside.get(panel.id)
+                    entries.append(
+                        _entry(diary, panel, WEIGHT_LAST_CHANCE, choices, keep, pruned=True)
+                    )
+            if not any(e.panel.id not in inside for e in entries):
+                continue  # nothing to add here; moving what is placed gains little
+            budget = min(left, max(0.3, left / max(1, len(plan))))
+            found = _solve(diary, entries, _hinted(diary, entries, inside), budget, settings)
+            windows += 1
+            if found and len(found[0]) >= len(inside):
+                places = {pid: x for pid, x in places.items() if pid not in inside}
+                places.update(found[0])
+        if not any(p.id not in places for p in instance.panels):
+            break
+    return places, windows
+
+
+def _windows(
+    diary: Diary, blocks: Sequence[int], unplaced: Sequence[PanelSpec], rng: random.Random
+) -> list[int]:
+    """Windows to repair next: for each unplaced panel, the blocks it could go in (up to
+    WINDOW_BLOCKS, chosen at random among them), so the search looks where it is needed."""
+    found = []
+    for panel in unplaced:
+        times = diary.times(panel)
+        where = [b for b in blocks if b & times]
+        rng.shuffle(where)
+        window = 0
+        for block in where[:WINDOW_BLOCKS]:
+            window |= block
+        if window and window not in found:
+            found.append(window)
+    return found
+
+
+def _span(diary: Diary, panel: PanelSpec, place: _Place) -> tuple[datetime, datetime]:
+    begins = diary.moment(place.start)
+    return begins, begins + timedelta(minutes=panel.duration_minutes)
+
+
+def _names(diary: Diary, place: _Place) -> tuple[str, tuple[str, ...]]:
+    people = diary.instance.facilitators
+    return diary.instance.venues[place.venue].id, tuple(people[f].id for f in place.team)
+
+
+def _fits(diary: Diary, choices: Choices, place: _Place) -> bool:
+    """Whether `place` is still open to the panel in the diary as it stands."""
+    if not choices.starts >> place.start & 1:
+        return False
+    venues = dict(choices.venues)
+    people = dict(choices.facilitators)
+    return bool(venues.get(place.venue, 0) >> place.start & 1) and all(
+        people.get(f, 0) >> place.start & 1 for f in place.team
+    )
+
+
+def _offered(entry: _Entry, place: _Place) -> bool:
+    return any(
+        s.minute == place.start
+        and place.venue in s.venues
+        and set(place.team) <= set(s.facilitators)
+        for s in entry.starts
+    )
+
+
+def _blocks(diary: Diary) -> list[int]:
+    """Grid starts cut into runs of BLOCK_DAYS local days, in time order, none empty."""
+    horizon = diary.instance.horizon
+    day = horizon.start.astimezone(diary.zone).date()
+    blocks = []
+    while _midnight(diary, day) < horizon.end:
+        following = day + timedelta(days=BLOCK_DAYS)
+        low = max(diary.minute(_midnight(diary, day)), 0)
+        high = max(diary.minute(_midnight(diary, following)), 0)
+        mask = diary.grid & (((1 << high) - 1) ^ ((1 << low) - 1))
+        if mask:
+            blocks.append(mask)
+        day = following
+    return blocks
+
+
+def _midnight(diary: Diary, day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=diary.zone)
+
+
+def _entry(
+    diary: Diary,
+    panel: PanelSpec,
+    weight: int,
+    choices: Choices,
+    keep: _Place | None,
+    *,
+    pruned: bool,
+) -> _Entry:
+    """The starts a model may choose for the panel: pruned to the K most promising starts
+    and M facilitators and a few venues per start, always keeping `keep` (its hint)."""
+    people, venues = diary.instance.facilitators, diary.instance.venues
+    minutes = set_bits(choices.starts)
+    if pruned and len(minutes) > STARTS_PER_PANEL:
+        minutes = _spread(diary, minutes)
+    if keep is not None and keep.start not in minutes:
+        minutes = sorted([*minutes, keep.start])
+
+    def promise(i: int) -> tuple[int, ...]:
+        f = people[i]
+        return (panel.area not in f.areas, -(f.max_panels - diary.load[i]), diary.load[i], i)
+
+    starts = []
+    for minute in minutes:
+        free = sorted((i for i, bits in choices.facilitators if bits >> minute & 1), key=promise)
+        rooms = sorted(
+            (i for i, bits in choices.venues if bits >> minute & 1),
+            key=lambda i: (venues[i].area != panel.area, venues[i].capacity, i),
+        )
+        if pruned:
+            leads = [i for i in free if LEAD in people[i].skills][:LEADS_PER_START]
+            others = [i for i in free if i not in leads]
+            kept = set(leads + others[: max(0, FACILITATORS_PER_START - len(leads))])
+            rooms = rooms[:VENUES_PER_START]
+            if keep is not None and keep.start == minute:
+                kept |= set(keep.team)
+                rooms = rooms if keep.venue in rooms else [*rooms, keep.venue]
+            free = [i for i in free if i in kept]
+        starts.append(_Start(minute, tuple(rooms), tuple(free)))
+    return _Entry(panel, weight, tuple(starts))
+
+
+def _spread(diary: Diary, minutes: list[int]) -> list[int]:
+    """STARTS_PER_PANEL of the starts, taken in turn from each local day, earliest first,
+    so that no day is left out for the sake of more starts on another."""
+    days: dict[date, list[int]] = {}
+    for minute in minutes:
+        days.setdefault(diary.moment(minute).astimezone(diary.zone).date(), []).append(minute)
+    kept: list[int] = []
+    queues = list(days.values())
+    while len(kept) < STARTS_PER_PANEL:
+        for queue in queues:
+            if queue and len(kept) < STARTS_PER_PANEL:
+                kept.append(queue.pop(0))
+    return sorted(kept)
+
+
+def _cost(diary: Diary, panel: PanelSpec, f: int) -> int:
+    person = diary.instance.facilitators[f]
+    cost = NOT_LOCAL * (panel.area not in person.areas) + min(diary.load[f], LOAD_CAP)
+    cost += SPARE_LEAD * (LEAD in person.skills)
+    cost += SPARE_SKILL * len(person.skills - panel.requires_skills - {LEAD})
+    return cost
+
+
+def _solve(
+    diary: Diary,
+    entries: Sequence[_Entry],
+    hint: Mapping[str, _Place],
+    seconds: float,
+    settings: _Settings,
+) -> tuple[dict[str, _Place], bool] | None:
+    """One model: where CP-SAT puts the entries' panels, and whether it proved that the
+    best; None if it found no answer in time."""
+    people, venues = diary.instance.facilitators, diary.instance.venues
+    model = cp_model.CpModel()
+    cost = {
+        (e, f): _cost(diary, entry.panel, f)
+        for e, entry in enumerate(entries)
+        for start in entry.starts
+        for f in start.facilitators
+    }
+    soft_most = max(
+        (start.minute - diary.opens) // EARLIER_MINUTES
+        + sum(
+            sorted((cost[e, f] for f in start.facilitators), reverse=True)[
+                : entry.panel.facilitators_needed
+            ]
+        )
+        + VENUE_NOT_LOCAL
+        for e, entry in enumerate(entries)
+        for start in entry.starts
+    )
+    # Big enough that one more panel placed outweighs every soft goal of all of them.
+    unit = (len(entries) + 1) * (soft_most + 1)
+
+    options: list[
+        tuple[int, _Start, cp_model.IntVar, dict[int, cp_model.IntVar], dict[int, cp_model.IntVar]]
+    ] = []
+    held: dict[tuple[str, int], list[cp_model.IntervalVar]] = {}
+    uses: dict[int, list[cp_model.IntVar]] = {}
+    objective: list[cp_model.LinearExprT] = []
+    for e, entry in enumerate(entries):
+        panel = entry.panel
+        minutes = panel.duration_minutes
+        picks = []
+        for start in entry.starts:
+            x = model.new_bool_var("")
+            picks.append(x)
+            team = {f: model.new_bool_var("") for f in start.facilitators}
+            rooms = {v: model.new_bool_var("") for v in start.venues}
+            model.add(sum(team.values()) == panel.facilitators_needed * x)
+            leads = [y for f, y in team.items() if LEAD in people[f].skills]
+            model.add(sum(leads) >= panel.leads_needed * x)
+            model.add(sum(rooms.values()) == x)
+            for f, y in team.items():
+                held.setdefault(("f", f), []).append(
+                    model.new_optional_fixed_size_interval_var(start.minute, minutes, y, "")
+                )
+                uses.setdefault(f, []).append(y)
+                objective.append(-cost[e, f] * y)
+            for v, z in rooms.items():
+                before, after = venues[v].buffer_before_minutes, venues[v].buffer_after_minutes
+                held.setdefault(("v", v), []).append(
+                    model.new_optional_fixed_size_interval_var(
+                        start.minute - before, before + minutes + after, z, ""
+                    )
+                )
+                objective.append(-VENUE_NOT_LOCAL * (venues[v].area != panel.area) * z)
+            early = (start.minute - diary.opens) // EARLIER_MINUTES
+            objective.append((entry.weight * unit - early) * x)
+            options.append((e, start, x, team, rooms))
+        model.add_at_most_one(picks)
+    for intervals in held.values():
+        if len(intervals) > 1:
+            model.add_no_overlap(intervals)
+    for f, used in uses.items():
+        model.add(sum(used) <= people[f].max_panels - diary.load[f])
+    model.maximize(sum(objective))
+
+    for e, start, x, team, rooms in options:
+        place = hint.get(entries[e].panel.id)
+        here = place is not None and place.start == start.minute
+        model.add_hint(x, here)
+        for f, y in team.items():
+            model.add_hint(y, here and place is not None and f in place.team)
+        for v, z in rooms.items():
+            model.add_hint(z, here and place is not None and v == place.venue)
+
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.01, seconds)
+    solver.parameters.num_workers = settings.workers
+    solver.parameters.random_seed = settings.seed
+    # Probing and symmetry detection cost a few tenths of a second per model before the
+    # search starts; with many short solves that time is better spent searching.
+    solver.parameters.cp_model_probing_level = 0
+    solver.parameters.symmetry_level = 0
+    status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    found = {}
+    for e, start, x, team, rooms in options:
+        if solver.boolean_value(x):
+            crew = tuple(f for f, y in team.items() if solver.boolean_value(y))
+            room = next(v for v, z in rooms.items() if solver.boolean_value(z))
+            found[entries[e].panel.id] = _Place(start.minute, room, crew)
+    return found, status == cp_model.OPTIMAL
+
+
+def _hinted(
+    diary: Diary, entries: Sequence[_Entry], given: Mapping[str, _Place]
+) -> dict[str, _Place]:
+    """A feasible answer for a model to start from: the given places, then for each other
+    panel (last-chance first, then those with fewest starts) its first start with a free
+    venue and team."""
+    people, venues = diary.instance.facilitators, diary.instance.venues
+    busy: dict[tuple[str, int], list[tuple[int, int]]] = {}
+    used: dict[int, int] = {}
+    lengths = {e.panel.id: e.panel.duration_minutes for e in entries}
+
+    def room_time(v: int, low: int, high: int) -> tuple[int, int]:
+        return low - venues[v].buffer_before_minutes, high + venues[v].buffer_after_minutes
+
+    def clear(key: tuple[str, int], span: tuple[int, int]) -> bool:
+        return all(span[1] <= a or b <= span[0] for a, b in busy.get(key, []))
+
+    def take(panel_id: str, place: _Place) -> None:
+        span = (place.start, place.start + lengths[panel_id])
+        for f in place.team:
+            busy.setdefault(("f", f), []).append(span)
+            used[f] = used.get(f, 0) + 1
+        busy.setdefault(("v", place.venue), []).append(room_time(place.venue, *span))
+
+    found: dict[str, _Place] = {}
+    for panel_id, place in given.items():
+        if panel_id in lengths:
+            take(panel_id, place)
+            found[panel_id] = place
+    for entry in sorted(entries, key=lambda e: (-e.weight, len(e.starts))):
+        panel = entry.panel
+        if panel.id in found:
+            continue
+        for start in entry.starts:
+            span = (start.minute, start.minute + panel.duration_minutes)
+            free = [
+                f
+                for f in start.facilitators
+                if clear(("f", f), span) and used.get(f, 0) < people[f].max_panels - diary.load[f]
+            ]
+            leads = [f for f in free if LEAD in people[f].skills][: panel.leads_needed]
+            rest = [f for f in free if f not in leads]
+            team = leads + rest[: panel.facilitators_needed - len(leads)]
+            room = next((v for v in start.venues if clear(("v", v), room_time(v, *span))), None)
+            if len(leads) < panel.leads_needed or len(team) < panel.facilitators_needed:
+                continue
+            if room is not None:
+                place = _Place(start.minute, room, tuple(team))
+                take(panel.id, place)
+                found[panel.id] = place
+                break
+    return found
