@@ -20,6 +20,7 @@ from panels import db, web
 from panels.access import current_actor, declared_access, enforce_access, public
 from panels.accounts.authentication import SESSION_COOKIE, CredentialsMiddleware
 from panels.accounts.endpoints import router as accounts_router
+from panels.bookings.endpoints import router as bookings_router
 from panels.calendars import endpoints as calendar_feeds
 from panels.cases.endpoints import router as cases_router
 from panels.facilitators.endpoints import router as facilitators_router
@@ -119,7 +120,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     api = Router(
         path=API_PREFIX,
-        route_handlers=[accounts_router, cases_router, facilitators_router, venues_router],
+        route_handlers=[
+            accounts_router,
+            cases_router,
+            bookings_router,
+            facilitators_router,
+            venues_router,
+        ],
     )
     app = Litestar(
         route_handlers=[

@@ -6,6 +6,7 @@ from piccolo.conf.apps import AppConfig
 
 from panels.accounts.tables import ApiToken, Organisation, SignInThrottle, User, UserSession
 from panels.availability.tables import OneOffWindow, WeeklyWindow
+from panels.bookings.tables import Panel, PanelFacilitator, PanelNotice, ResourceHold
 from panels.cases.tables import (
     Admission,
     AvailabilityWindow,
@@ -42,6 +43,10 @@ APP_CONFIG = AppConfig(
         Facilitator,
         WeeklyWindow,
         OneOffWindow,
+        Panel,
+        PanelFacilitator,
+        ResourceHold,
+        PanelNotice,
     ],
     migration_dependencies=[],
     commands=[],

@@ -37,6 +37,9 @@ class Settings:
     log_level: str = "INFO"
     scheme_name: str = "Neighbourhood Justice Panel"
     calendar_fetch_private: bool = False
+    scheme_phone: str = ""
+    panel_minutes: int = 120
+    arrival_stagger_minutes: int = 15
     assets_dir: str = "var/static"
 
     @property
@@ -137,6 +140,9 @@ def load_settings() -> Settings:
         log_level=(os.environ.get("NJP_LOG_LEVEL") or "INFO").upper(),
         scheme_name=(os.environ.get("NJP_SCHEME_NAME") or "Neighbourhood Justice Panel").strip(),
         calendar_fetch_private=_flag("NJP_CALENDAR_FETCH_PRIVATE"),
+        scheme_phone=(os.environ.get("NJP_SCHEME_PHONE") or "").strip(),
+        panel_minutes=_int("NJP_PANEL_MINUTES", 120, minimum=30),
+        arrival_stagger_minutes=_int("NJP_ARRIVAL_STAGGER_MINUTES", 15, minimum=0),
         assets_dir=os.environ.get("NJP_ASSETS_DIR") or "var/static",
     )
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -15,10 +15,26 @@ from panels.accounts import service as accounts
 from panels.accounts.passwords import hash_password
 from panels.accounts.schemas import ApiTokenIn, OrganisationIn
 from panels.accounts.tables import OrganisationKind, Role, User
+from panels.availability import service as availability
+from panels.availability.schemas import AvailabilityIn, WeeklyWindowIn
+from panels.availability.service import Owner
 from panels.cases import service as cases
-from panels.cases.schemas import ContactAttemptIn, PartyIn, ReferralIn, TransitionIn
-from panels.cases.tables import CaseStatus, ContactMethod, ContactOutcome
+from panels.cases.schemas import (
+    AdmissionIn,
+    ConsentIn,
+    ContactAttemptIn,
+    PartyAvailabilityIn,
+    PartyIn,
+    ReferralIn,
+    TransitionIn,
+    Window,
+)
+from panels.cases.tables import CaseStatus, ConsentDecision, ContactMethod, ContactOutcome
 from panels.clock import london_today
+from panels.facilitators import service as facilitators
+from panels.facilitators.schemas import FacilitatorIn
+from panels.venues import service as venues
+from panels.venues.schemas import VenueIn
 
 PASSWORD = "correct horse battery staple"
 # Hashed once: argon2 is slow on purpose, and every test builds several users.
@@ -176,3 +192,104 @@ async def build_world() -> World:
 
 def party_in(role: str, **extra: Any) -> PartyIn:
     return PartyIn.model_validate(party(role, **extra))
+
+
+# Scheduling: facilitators with profiles, a venue, and cases ready to schedule ---------
+
+
+async def staff_the_scheme(
+    world: World, *, first_day: date | None = None, bank_holidays: bool = False
+) -> dict[str, Any]:
+    """Fay (a lead) and Otto (a co-facilitator) free every evening 17:00-22:00, and a
+    two-room, step-free venue open 09:00-22:00 every day, from `first_day`; on bank
+    holidays too if `bank_holidays`."""
+
+    start = first_day or london_today()
+    every_day = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+    people = {}
+    for member, skills in (
+        (world.facilitator, ["lead"]),
+        (world.other_facilitator, ["co_facilitator"]),
+    ):
+        profile = await facilitators.create(
+            FacilitatorIn(
+                user_id=member.actor.id,
+                skills=skills,
+                dbs_expires_on=start + timedelta(days=800),
+                areas=["Millbrook"],
+                max_panels_per_month=20,
+                works_bank_holidays=bank_holidays,
+            )
+        )
+        await availability.replace(
+            Owner(facilitator=profile["id"]),
+            AvailabilityIn(
+                weekly=[
+                    WeeklyWindowIn(days=every_day, starts=time(17), ends=time(22), first_day=start)
+                ]
+            ),
+            start,
+        )
+        people[member.actor.name] = profile["id"]
+    venue = await venues.create(
+        VenueIn(
+            name="Millbrook Community Centre",
+            address="14 Chapel Lane, Millbrook",
+            postcode="NS1 4AB",
+            area="Millbrook",
+            capacity=30,
+            rooms=2,
+            features=["step_free"],
+            setup_minutes=15,
+            cleardown_minutes=15,
+            opens_on_bank_holidays=bank_holidays,
+        )
+    )
+    await availability.replace(
+        Owner(venue=venue["id"]),
+        AvailabilityIn(
+            weekly=[WeeklyWindowIn(days=every_day, starts=time(9), ends=time(22), first_day=start)]
+        ),
+        start,
+    )
+    return {
+        "lead": people["Fay Facilitator"],
+        "co": people["Otto Facilitator"],
+        "venue": venue["id"],
+    }
+
+
+async def ready_case(world: World, windows: list[tuple[datetime, datetime]]) -> UUID:
+    """A referral taken through triage, contact and consent to ready to schedule, with
+    both parties able to come in `windows`."""
+
+    case_id = await refer(world.referrer)
+    coordinator = world.coordinator.actor
+    await cases.transition(
+        coordinator,
+        case_id,
+        TransitionIn(to=CaseStatus.accepted, lead_facilitator_id=world.facilitator.actor.id),
+    )
+    detail = await cases.read_case(coordinator, case_id, "tests")
+    for person in detail["parties"]:
+        await cases.set_availability(
+            coordinator,
+            case_id,
+            person["id"],
+            PartyAvailabilityIn(windows=[Window(start=s, end=e) for s, e in windows]),
+            now=min(s for s, _ in windows) - timedelta(days=1),
+        )
+        await cases.record_consent(
+            coordinator,
+            case_id,
+            person["id"],
+            ConsentIn(decision=ConsentDecision.given, method=ContactMethod.phone_call),
+        )
+        if person["role"] == "harm_causer":
+            await cases.record_admission(
+                coordinator,
+                case_id,
+                person["id"],
+                AdmissionIn(admits=True, method=ContactMethod.in_person),
+            )
+    return case_id

@@ -4,18 +4,17 @@ malformed one is simply not found."""
 
 from __future__ import annotations
 
-from uuid import UUID
-
 from litestar import Response, get
 from litestar.params import FromPath
 
 from panels.access import public
+from panels.bookings import service as bookings
 from panels.calendars import feeds
 from panels.errors import NotFound
 from panels.facilitators.tables import Facilitator
 from panels.settings import get_settings
 from panels.venues.tables import Venue
-from scheduling.icalendar_out import CalendarEntry, feed
+from scheduling.icalendar_out import feed
 
 ICS = "text/calendar; charset=utf-8"
 
@@ -26,12 +25,6 @@ def _token(filename: str) -> str:
     return filename.removesuffix(".ics")
 
 
-def entries_for(kind: feeds.Kind, owner: UUID) -> list[CalendarEntry]:
-    """The panels in this calendar. Panels are booked by the scheduling work; until a
-    panel exists for this owner, the feed is a valid, empty calendar."""
-    return []
-
-
 @get("/calendars/facilitators/{filename:str}", opt=public(), include_in_schema=False)
 async def facilitator_feed(filename: FromPath[str]) -> Response[bytes]:
     owner = await feeds.owner_of("facilitator", _token(filename))
@@ -39,7 +32,7 @@ async def facilitator_feed(filename: FromPath[str]) -> Response[bytes]:
     if row is None:
         raise NotFound("No such calendar.")
     name = f"{get_settings().scheme_name}: my panels"
-    return Response(feed(name, entries_for("facilitator", owner)), media_type=ICS)
+    return Response(feed(name, await bookings.entries_for_facilitator(owner)), media_type=ICS)
 
 
 @get("/calendars/venues/{filename:str}", opt=public(), include_in_schema=False)
@@ -49,7 +42,7 @@ async def venue_feed(filename: FromPath[str]) -> Response[bytes]:
     if row is None:
         raise NotFound("No such calendar.")
     name = f"{get_settings().scheme_name}: panels at {row['name']}"
-    return Response(feed(name, entries_for("venue", owner)), media_type=ICS)
+    return Response(feed(name, await bookings.entries_for_venue(owner)), media_type=ICS)
 
 
 ROUTES = [facilitator_feed, venue_feed]

@@ -18,6 +18,7 @@ from piccolo.columns.combination import And, Where
 from panels.access import Actor
 from panels.accounts.service import person, person_columns
 from panels.accounts.tables import Role, User
+from panels.bookings import cancellation
 from panels.cases import audit, lifecycle
 from panels.cases.lifecycle import PartyStanding
 from panels.cases.schemas import (
@@ -73,7 +74,7 @@ def _where(*clauses: Any) -> Any:
     return combined
 
 
-async def _case_in_scope(actor: Actor, case_id: UUID, *, lock: bool = False) -> dict[str, Any]:
+async def case_in_scope(actor: Actor, case_id: UUID, *, lock: bool = False) -> dict[str, Any]:
     """The case row, or NotFound. With `lock`, call inside a write transaction: on
     PostgreSQL the row stays locked until commit (SQLite's IMMEDIATE transaction already
     holds the database's write lock)."""
@@ -106,7 +107,7 @@ async def _open_case_and_party(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Inside a write transaction: the case (in scope, locked, still open) and one of its
     parties, for recording something about that party."""
-    case = await _case_in_scope(actor, case_id, lock=True)
+    case = await case_in_scope(actor, case_id, lock=True)
     _require_open(case)
     return case, await _party_on_case(case_id, party_id)
 
@@ -245,7 +246,7 @@ async def _standings(case_id: UUID) -> list[PartyStanding]:
     ]
 
 
-async def _move(
+async def move(
     case: dict[str, Any],
     target: CaseStatus,
     actor: Actor | None,
@@ -280,10 +281,13 @@ async def _settle_consent_gate(case: dict[str, Any], actor: Actor, now: datetime
         return
     unmet = lifecycle.unmet_gate_rules(await _standings(case["id"]))
     if not unmet and status in {CaseStatus.accepted, CaseStatus.contacting}:
-        await _move(case, CaseStatus.ready_to_schedule, actor, now, details={"automatic": True})
+        await move(case, CaseStatus.ready_to_schedule, actor, now, details={"automatic": True})
     elif unmet and status in lifecycle.CONSENTED_STATUSES:
-        # Cancelling the booked panel of a scheduled case belongs to panel booking.
-        await _move(
+        if status is CaseStatus.scheduled:
+            await cancellation.cancel_upcoming(
+                case["id"], actor, "Consent is no longer given by everyone needed.", now
+            )
+        await move(
             case,
             CaseStatus.contacting,
             actor,
@@ -309,20 +313,20 @@ async def transition(
 ) -> None:
     now = now or utc_now()
     async with write_transaction():
-        case = await _case_in_scope(actor, case_id, lock=True)
+        case = await case_in_scope(actor, case_id, lock=True)
         source, target = CaseStatus(case["status"]), data.to
-        move = lifecycle.move_between(source, target)
-        if move is None:
+        allowed = lifecycle.move_between(source, target)
+        if allowed is None:
             onward = ", ".join(t.value for t in lifecycle.targets_from(source)) or "nowhere"
             raise RuleBroken(
                 f"A case that is {source.value} cannot move to {target.value}. "
                 f"From {source.value} it can move to: {onward}.",
                 rule="no_such_move",
             )
-        if not move.by:
-            raise RuleBroken(move.explanation, rule=move.rule)
-        if actor.role not in move.by:
-            raise Forbidden(move.explanation)
+        if not allowed.by:
+            raise RuleBroken(allowed.explanation, rule=allowed.rule)
+        if actor.role not in allowed.by:
+            raise Forbidden(allowed.explanation)
         values: dict[Any, Any] = {}
         details: dict[str, Any] = {}
         if target is CaseStatus.accepted:
@@ -336,7 +340,7 @@ async def transition(
         if target is CaseStatus.ready_to_schedule:
             unmet = lifecycle.unmet_gate_rules(await _standings(case_id))
             if unmet:
-                raise RuleBroken(" ".join(unmet), rule=move.rule)
+                raise RuleBroken(" ".join(unmet), rule=allowed.rule)
         if target is CaseStatus.closed:
             if data.outcome is None:
                 raise InvalidInput("Choose the outcome the case closes with.", field="outcome")
@@ -350,7 +354,9 @@ async def transition(
                 {Case.outcome: data.outcome, Case.outcome_reason: data.reason, Case.closed_at: now}
             )
             details["outcome"] = data.outcome.value
-        await _move(case, target, actor, now, values=values, details=details)
+        if target is CaseStatus.closed and source is CaseStatus.scheduled:
+            await cancellation.cancel_upcoming(case_id, actor, "The case was closed.", now)
+        await move(case, target, actor, now, values=values, details=details)
         if target is CaseStatus.accepted:
             await _settle_consent_gate(case, actor, now)
 
@@ -363,7 +369,7 @@ async def add_party(
 ) -> UUID:
     now = now or utc_now()
     async with write_transaction():
-        case = await _case_in_scope(actor, case_id, lock=True)
+        case = await case_in_scope(actor, case_id, lock=True)
         _require_open(case)
         party = _party_row(case_id, data, london_today(now))
         await party.save()
@@ -488,7 +494,7 @@ async def record_contact_attempt(
             at=now,
         )
         if case["status"] == CaseStatus.accepted:
-            await _move(case, CaseStatus.contacting, actor, now, details={"automatic": True})
+            await move(case, CaseStatus.contacting, actor, now, details={"automatic": True})
         await _settle_consent_gate(case, actor, now)
 
 
@@ -584,7 +590,7 @@ def _window(row: dict[str, Any]) -> dict[str, Any]:
 async def availability(
     actor: Actor, case_id: UUID, party_id: UUID, endpoint: str
 ) -> list[dict[str, Any]]:
-    await _case_in_scope(actor, case_id)
+    await case_in_scope(actor, case_id)
     await _party_on_case(case_id, party_id)
     await audit.record_view(case_id, actor, endpoint)
     return await _windows(party_id)
@@ -688,7 +694,7 @@ async def list_cases(
 async def read_case(actor: Actor, case_id: UUID, endpoint: str) -> dict[str, Any]:
     """One case, shaped for the caller's role: referrers get the summary only."""
     now = utc_now()
-    await _case_in_scope(actor, case_id)
+    await case_in_scope(actor, case_id)
     await audit.record_view(case_id, actor, endpoint)
     if actor.role is Role.referrer:
         row = await Case.select(*_SUMMARY_COLUMNS).where(Case.id == case_id).first()
@@ -790,7 +796,7 @@ async def _parties_detail(case_id: UUID) -> list[dict[str, Any]]:
 
 async def case_timeline(actor: Actor, case_id: UUID, endpoint: str) -> list[dict[str, Any]]:
     """The whole timeline for staff; for referrers, only when the status changed."""
-    await _case_in_scope(actor, case_id)
+    await case_in_scope(actor, case_id)
     await audit.record_view(case_id, actor, endpoint)
     return await _timeline_for(actor, case_id)
 
@@ -810,5 +816,5 @@ async def case_page(
 
 
 async def case_views(actor: Actor, case_id: UUID) -> list[dict[str, Any]]:
-    await _case_in_scope(actor, case_id)
+    await case_in_scope(actor, case_id)
     return await audit.views(case_id)

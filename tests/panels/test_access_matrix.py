@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 from uuid import UUID
@@ -21,6 +21,11 @@ from panels.access import PUBLIC, declared_access
 from panels.accounts import service as accounts
 from panels.accounts.schemas import ApiTokenIn
 from panels.accounts.tables import Role, User
+from panels.availability import service as availability_service
+from panels.availability.schemas import AvailabilityIn, WeeklyWindowIn
+from panels.availability.service import Owner
+from panels.bookings import service as bookings
+from panels.bookings.schemas import BookingIn
 from panels.calendars import feeds
 from panels.cases.tables import Case, CaseStatus
 from panels.clock import LONDON, london_today
@@ -30,7 +35,15 @@ from panels.facilitators.tables import Skill
 from panels.piccolo_app import APP_CONFIG
 from panels.venues import service as venues
 from panels.venues.schemas import VenueIn
-from tests.world import PASSWORD, World, party, referral
+from tests.world import (
+    PASSWORD,
+    World,
+    add_member,
+    party,
+    ready_case,
+    referral,
+    staff_the_scheme,
+)
 
 # The callers World builds, and the role each signs in with (None: no credentials).
 CALLERS: dict[str, Role | None] = {
@@ -49,6 +62,9 @@ SEE_THE_CASE = frozenset({"coordinator", "facilitator_assigned", "referrer_same_
 SEE_THE_PROFILE = frozenset({"coordinator", "facilitator_assigned"})
 # Who /availability can send to their own times: A; B has no profile in that row.
 HAVE_A_PROFILE = frozenset({"facilitator_assigned"})
+# Whose scope holds the booked panel: coordinators, and A, who leads its case and sits on
+# it. B has no part in it, so is not told it exists.
+SEE_THE_PANEL = frozenset({"coordinator", "facilitator_assigned"})
 
 EVERYONE_SIGNED_IN = frozenset(Role)
 STAFF = frozenset({Role.coordinator, Role.facilitator})
@@ -592,6 +608,161 @@ async def venue_hours_form(world: World, caller: str) -> Call:
     )
 
 
+# Panels: World's case is not ready to schedule, so each row arranges one that is ---------
+
+# The evenings the case's people can come, days from today: booked on the first, moved to
+# the second.
+FIRST_EVENING = 3
+SECOND_EVENING = 5
+
+
+def evening(days_ahead: int, hour: int = 18) -> datetime:
+    """An evening in London, when everyone in the scheme is free."""
+    day = london_today() + timedelta(days=days_ahead)
+    return datetime.combine(day, time(hour), tzinfo=LONDON)
+
+
+@dataclass(frozen=True)
+class Arranged:
+    """A case A leads, ready to schedule, and what its panel can be booked with: the
+    scheme's venue, A to lead, and Cleo, a co-facilitator who is none of the callers."""
+
+    case_id: UUID
+    venue_id: UUID
+    facilitator_ids: list[UUID]
+
+    def at(self, start: datetime) -> dict[str, str | list[str]]:
+        """A booking at `start`, as the API's body and the pages' forms both send it."""
+        return {
+            "start": start.isoformat(),
+            "venue_id": str(self.venue_id),
+            "facilitator_ids": [str(f) for f in self.facilitator_ids],
+        }
+
+
+async def co_facilitator_cleo(world: World) -> UUID:
+    """Cleo's profile, free every evening like A and B. A panel she and A hold is one B
+    has no part in, so B can be seen to be refused it."""
+    cleo = await add_member(
+        "Cleo Cofacilitator",
+        "cleo@scheme.example",
+        Role.facilitator,
+        world.scheme,
+        world.coordinator.actor,
+    )
+    created = await facilitators.create(
+        FacilitatorIn(
+            user_id=cleo.actor.id,
+            skills=[Skill.co_facilitator],
+            dbs_expires_on=dbs_expiry(),
+            areas=["Millbrook"],
+            max_panels_per_month=20,
+        )
+    )
+    today = london_today()
+    every_day = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+    await availability_service.replace(
+        Owner(facilitator=created["id"]),
+        AvailabilityIn(
+            weekly=[WeeklyWindowIn(days=every_day, starts=time(17), ends=time(22), first_day=today)]
+        ),
+        today,
+    )
+    return UUID(str(created["id"]))
+
+
+async def arrange(world: World) -> Arranged:
+    staff = await staff_the_scheme(world)
+    cleo = await co_facilitator_cleo(world)
+    windows = [(evening(days), evening(days, 21)) for days in (FIRST_EVENING, SECOND_EVENING)]
+    case_id = await ready_case(world, windows)
+    return Arranged(case_id, UUID(str(staff["venue"])), [UUID(str(staff["lead"])), cleo])
+
+
+async def ready(world: World, caller: str) -> Call:
+    return Call(path_values={"case_id": (await arrange(world)).case_id})
+
+
+async def booking(world: World, caller: str) -> Call:
+    arranged = await arrange(world)
+    return Call(path_values={"case_id": arranged.case_id}, json=arranged.at(evening(FIRST_EVENING)))
+
+
+async def booked_panel(world: World) -> tuple[Arranged, UUID]:
+    arranged = await arrange(world)
+    chosen = BookingIn.model_validate(arranged.at(evening(FIRST_EVENING)))
+    panel_id = await bookings.book(world.coordinator.actor, arranged.case_id, chosen)
+    return arranged, panel_id
+
+
+async def one_panel(world: World, caller: str) -> Call:
+    arranged, panel_id = await booked_panel(world)
+    return Call(path_values={"case_id": arranged.case_id, "panel_id": panel_id})
+
+
+def moved(arranged: Arranged) -> dict[str, str | list[str]]:
+    return {**arranged.at(evening(SECOND_EVENING)), "reason": "The venue's hall is flooded."}
+
+
+async def move_panel(world: World, caller: str) -> Call:
+    arranged, panel_id = await booked_panel(world)
+    return Call(
+        path_values={"case_id": arranged.case_id, "panel_id": panel_id}, json=moved(arranged)
+    )
+
+
+CANCELLED: dict[str, str | list[str]] = {"reason": "The person responsible is in hospital."}
+
+
+async def cancel_panel(world: World, caller: str) -> Call:
+    arranged, panel_id = await booked_panel(world)
+    return Call(path_values={"case_id": arranged.case_id, "panel_id": panel_id}, json=CANCELLED)
+
+
+async def backlog(world: World, caller: str) -> Call:
+    """A backlog of one ready case, so there is something to plan."""
+    await arrange(world)
+    return Call()
+
+
+async def plan_backlog(world: World, caller: str) -> Call:
+    arranged = await arrange(world)
+    # A short limit: one case is planned at once, and a slow plan would only slow the run.
+    return Call(json={"case_ids": [str(arranged.case_id)], "seconds": 2})
+
+
+# ... and as the pages' forms post them.
+
+
+async def booking_form(world: World, caller: str) -> Call:
+    arranged = await arrange(world)
+    return Call(path_values={"case_id": arranged.case_id}, form=arranged.at(evening(FIRST_EVENING)))
+
+
+async def move_panel_form(world: World, caller: str) -> Call:
+    arranged, panel_id = await booked_panel(world)
+    return Call(
+        path_values={"case_id": arranged.case_id, "panel_id": panel_id}, form=moved(arranged)
+    )
+
+
+async def cancel_panel_form(world: World, caller: str) -> Call:
+    arranged, panel_id = await booked_panel(world)
+    return Call(path_values={"case_id": arranged.case_id, "panel_id": panel_id}, form=CANCELLED)
+
+
+async def book_the_plan_form(world: World, caller: str) -> Call:
+    """The plan as the backlog page posts it back: one panel, case|start|venue|people."""
+    arranged = await arrange(world)
+    entry = [
+        str(arranged.case_id),
+        evening(FIRST_EVENING).isoformat(),
+        str(arranged.venue_id),
+        *(str(f) for f in arranged.facilitator_ids),
+    ]
+    return Call(form={"panel": "|".join(entry)})
+
+
 def default_path_values(world: World) -> dict[str, Any]:
     return {"case_id": world.case_id, "party_id": world.victim_id}
 
@@ -663,6 +834,28 @@ ROWS += [
         content_type="text/calendar",
     ),
     Row("GET", "/calendars/venues/{filename}", None, 200, venue_feed, content_type="text/calendar"),
+]
+
+PANEL = "/api/v1/panels/{panel_id}"
+
+ROWS += [
+    Row("GET", CASE + "/slot-suggestions", STAFF, 200, ready),
+    Row("POST", CASE + "/panels", STAFF, 201, booking),
+    Row("GET", CASE + "/panels", STAFF, 200, one_panel),
+    Row("GET", PANEL, STAFF, 200, one_panel, scope=SEE_THE_PANEL),
+    Row("PATCH", PANEL, STAFF, 200, move_panel, scope=SEE_THE_PANEL),
+    Row("POST", PANEL + "/cancel", STAFF, 200, cancel_panel, scope=SEE_THE_PANEL),
+    # For the panel's facilitators, and coordinators (who see every panel).
+    Row(
+        "GET",
+        PANEL + "/invitation.ics",
+        STAFF,
+        200,
+        one_panel,
+        scope=SEE_THE_PANEL,
+        content_type="text/calendar",
+    ),
+    Row("POST", "/api/v1/plans", COORDINATORS, 200, plan_backlog),
 ]
 
 
@@ -802,6 +995,44 @@ ROWS += [
         to=PAGE_VENUE + "?done=times",
     ),
     page("POST", PAGE_VENUE + "/feed", COORDINATORS, 303, one_venue, to=PAGE_VENUE + "?done=feed"),
+]
+
+PAGE_PANEL = "/panels/{panel_id}"
+
+ROWS += [
+    page("GET", PAGE_CASE + "/times", STAFF, 200, ready),
+    page("POST", PAGE_CASE + "/panels", STAFF, 303, booking_form, to=BACK_TO_CASE + "booked"),
+    page("GET", PAGE_PANEL + "/move", STAFF, 200, one_panel, scope=SEE_THE_PANEL),
+    page(
+        "POST",
+        PAGE_PANEL + "/move",
+        STAFF,
+        303,
+        move_panel_form,
+        scope=SEE_THE_PANEL,
+        to=BACK_TO_CASE + "moved-panel",
+    ),
+    page(
+        "POST",
+        PAGE_PANEL + "/cancel",
+        STAFF,
+        303,
+        cancel_panel_form,
+        scope=SEE_THE_PANEL,
+        to=BACK_TO_CASE + "cancelled-panel",
+    ),
+    page(
+        "GET",
+        PAGE_PANEL + "/invitation.ics",
+        STAFF,
+        200,
+        one_panel,
+        scope=SEE_THE_PANEL,
+        content_type="text/calendar",
+    ),
+    page("GET", "/scheduling", COORDINATORS, 200, backlog),
+    page("POST", "/scheduling/plan", COORDINATORS, 200, backlog),
+    page("POST", "/scheduling/book", COORDINATORS, 200, book_the_plan_form),
 ]
 
 MATRIX = [
