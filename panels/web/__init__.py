@@ -1,6 +1,12 @@
 """Server-rendered pages for referrers, facilitators and coordinators, built from GOV.UK
 Frontend components. They call the same services as the JSON API."""
 
-from panels.web import accounts, cases, facilitators, venues
+from panels.web import accounts, bookings, cases, facilitators, venues
 
-ROUTES = [*accounts.ROUTES, *cases.ROUTES, *facilitators.ROUTES, *venues.ROUTES]
+ROUTES = [
+    *accounts.ROUTES,
+    *cases.ROUTES,
+    *bookings.ROUTES,
+    *facilitators.ROUTES,
+    *venues.ROUTES,
+]

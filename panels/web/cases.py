@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from panels.access import SIGNED_IN, Actor, allow
 from panels.accounts import service as accounts
 from panels.accounts.tables import Role
+from panels.bookings import service as bookings
 from panels.cases import service
 from panels.cases.schemas import (
     AdmissionIn,
@@ -60,6 +61,9 @@ DONE = {
     "admission": "Admission recorded",
     "availability": "Availability updated",
     "person": "Person added",
+    "booked": "Panel booked: everyone will be told",
+    "moved-panel": "Panel moved: everyone will be told the new time",
+    "cancelled-panel": "Panel cancelled: everyone will be told",
 }
 
 # The form's own words for what is missing or malformed (see forms.errors_from).
@@ -324,6 +328,7 @@ async def _case_page(
         values=values or {},
         done=DONE.get(done or ""),
         facilitators=await _facilitators() if actor.is_coordinator else [],
+        panels=await bookings.panels_of_case(case_id),
         now=utc_now(),
     )
 

@@ -46,6 +46,13 @@ def london_time(moment: datetime | None) -> str:
     return f"{local.day} {local:%B %Y} at {clock(moment)}"
 
 
+def day_and_time(moment: datetime | None) -> str:
+    """'Tuesday 30 March 2027 at 6pm', in Europe/London: for the time of a panel."""
+    if moment is None:
+        return ""
+    return f"{moment.astimezone(LONDON):%A} {london_time(moment)}"
+
+
 def span_words(start: datetime, end: datetime) -> str:
     """A stretch of time as people say it: whole days as dates ('26 November 2026',
     '24 to 28 December 2026'), anything else with its times."""
@@ -127,6 +134,7 @@ def environment() -> Environment:
     )
     env.filters["london_time"] = london_time
     env.filters["clock"] = clock
+    env.filters["day_and_time"] = day_and_time
     env.filters["phone"] = display_phone
     env.filters["long_date"] = long_date
     env.globals["span_words"] = span_words
@@ -159,6 +167,7 @@ def navigation(actor: Actor | None, path: str) -> list[dict[str, Any]]:
         items.append(("Your availability", "/availability"))
     if actor.role is Role.coordinator:
         items += [
+            ("Plan panels", "/scheduling"),
             ("Facilitators", "/facilitators"),
             ("Venues", "/venues"),
             ("Users", "/users"),
