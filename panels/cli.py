@@ -1,4 +1,4 @@
-"""The `njp` command: serve, migrate, demo-data, create-user."""
+"""The `njp` command: serve, migrate, demo-data, create-user, fetch-calendars, schedule."""
 
 from __future__ import annotations
 
@@ -66,6 +66,50 @@ def _fetch_calendars(_: argparse.Namespace) -> int:
     return 0
 
 
+def _schedule(args: argparse.Namespace) -> int:
+    """Batch-schedule the panels of an instance file (DESIGN.md's format) with optimise;
+    the answer is checked against every hard rule before it is written."""
+    import json
+    from pathlib import Path
+
+    from scheduling.checker import violations
+    from scheduling.instance import InstanceError, dump_solution, load_instance
+    from scheduling.optimise import optimise
+
+    source, target = Path(args.instance), Path(args.out)
+    try:
+        instance = load_instance(json.loads(source.read_text(encoding="utf-8")))
+    except OSError as problem:
+        print(f"Could not read {source}: {problem.strerror or problem}", file=sys.stderr)
+        return 1
+    except json.JSONDecodeError as problem:
+        print(f"{source} is not JSON: {problem}", file=sys.stderr)
+        return 1
+    except InstanceError as problem:
+        print(f"{source} is not a scheduling instance: {problem}", file=sys.stderr)
+        return 1
+    solution = optimise(instance, time_limit_seconds=args.seconds, workers=args.workers)
+    broken = violations(instance, solution.assignments)
+    if broken:  # never expected: the checker is the last guard against a search bug
+        print("The plan breaks a hard rule, so it was not written:", file=sys.stderr)
+        for rule in broken:
+            print(f"  {rule}", file=sys.stderr)
+        return 3
+    text = json.dumps(dump_solution(solution, timezone=instance.timezone), indent=2) + "\n"
+    # Written beside the target and renamed, so a reader never sees half an answer.
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(target)
+    except OSError as failure:
+        print(f"Could not write {target}: {failure.strerror or failure}", file=sys.stderr)
+        return 1
+    placed, panels = len(solution.assignments), len(instance.panels)
+    seconds = solution.stats.get("seconds", 0)
+    print(f"Placed {placed} of {panels} panels in {seconds} s; the plan is in {target}.")
+    return 0
+
+
 def _read_password() -> str:
     if sys.stdin.isatty():
         first = getpass.getpass("Password: ")
@@ -103,6 +147,22 @@ def _create_user(args: argparse.Namespace) -> int:
     return 0
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value <= 24 * 3600:  # also false for NaN
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds up to a day")
+    return value
+
+
+def _workers(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 64:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of threads from 1 to 64")
+    return int(text)
+
+
 def parser() -> argparse.ArgumentParser:
     from panels.accounts.tables import OrganisationKind, Role
 
@@ -126,6 +186,20 @@ def parser() -> argparse.ArgumentParser:
         help="read facilitators' own calendar feeds again (run it hourly, e.g. from cron)",
     )
     fetch.set_defaults(run=_fetch_calendars)
+
+    schedule = commands.add_parser(
+        "schedule",
+        help="place the panels of a scheduling instance file (JSON) and write the plan",
+    )
+    schedule.add_argument("--instance", required=True, help="the instance, as JSON")
+    schedule.add_argument("--out", required=True, help="where to write the plan, as JSON")
+    schedule.add_argument(
+        "--seconds", type=_seconds, default=60.0, help="time limit for the search (60)"
+    )
+    schedule.add_argument(
+        "--workers", type=_workers, default=2, help="solver threads; one per core suits (2)"
+    )
+    schedule.set_defaults(run=_schedule)
 
     create = commands.add_parser(
         "create-user", help="create a user; the password is read from standard input"

@@ -20,6 +20,8 @@ from panels.accounts.tables import Organisation, OrganisationKind, Role
 from panels.availability import service as availability_service
 from panels.availability.schemas import AvailabilityIn, OneOffIn, WeeklyWindowIn
 from panels.availability.service import Owner
+from panels.bookings import service as bookings
+from panels.bookings.schemas import BookingIn
 from panels.cases import service as cases
 from panels.cases.schemas import (
     AdmissionIn,
@@ -310,7 +312,7 @@ def _referrals() -> list[tuple[int, OffenceCategory, str, str, list[PartyIn], st
                 _party(hc, "Scott Rigby", 139),
                 _party(s, "Maureen Rigby", 140),
             ],
-            "ready",
+            "scheduled",
         ),
         (
             25,
@@ -663,7 +665,7 @@ async def _walk(case_id: Any, stage: str, received: datetime, cast: Cast, lead: 
             ConsentIn(decision=ConsentDecision.withdrawn, method=ContactMethod.phone_call),
             now=_at(consent_day + timedelta(days=1), 10),
         )
-    if stage == "ready":
+    if stage in {"ready", "scheduled"}:
         soon = utc_now() + timedelta(days=7)
         for party in parties:
             await cases.set_availability(
@@ -681,6 +683,8 @@ async def _walk(case_id: Any, stage: str, received: datetime, cast: Cast, lead: 
                 ),
                 now=_at(consent_day, 16),
             )
+    if stage == "scheduled":
+        await _book_first_suggestion(coordinator, case_id)
     if stage.startswith("closed"):
         reason = (
             "The person harmed decided not to take part."
@@ -693,6 +697,22 @@ async def _walk(case_id: Any, stage: str, received: datetime, cast: Cast, lead: 
             TransitionIn(to=CaseStatus.closed, outcome=Outcome.not_proceeding, reason=reason),
             now=_at(consent_day + timedelta(days=3), 9),
         )
+
+
+async def _book_first_suggestion(coordinator: Actor, case_id: Any) -> None:
+    found = await bookings.suggestions(coordinator, case_id)
+    if not found["options"]:
+        raise RuntimeError(f"demo data: no time for a panel ({'; '.join(found['reasons'])})")
+    best = found["options"][0]
+    await bookings.book(
+        coordinator,
+        case_id,
+        BookingIn(
+            start=best["start"],
+            venue_id=best["venue"]["id"],
+            facilitator_ids=[person["id"] for person in best["facilitators"]],
+        ),
+    )
 
 
 async def load_demo_data() -> str:

@@ -4,6 +4,8 @@ in its own process, against the test's own database."""
 from __future__ import annotations
 
 import asyncio
+import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +15,7 @@ import pytest
 from panels.accounts import service as accounts
 from panels.accounts.schemas import OrganisationIn
 from panels.accounts.tables import Organisation, OrganisationKind, Role, User
+from panels.bookings.tables import Panel, PanelFacilitator
 from panels.cases.tables import Case
 from panels.demo import DEMO_PASSWORD
 from panels.errors import NotSignedIn
@@ -20,6 +23,8 @@ from panels.facilitators import service as facilitators
 from panels.facilitators.schemas import FacilitatorIn
 from panels.facilitators.tables import Facilitator
 from panels.venues.tables import Venue
+from scheduling.checker import violations
+from scheduling.instance import load_instance, load_solution
 from tests.served import NJP, environment, serving
 from tests.world import PASSWORD, World
 
@@ -33,14 +38,17 @@ class Finished:
     stderr: str
 
 
-async def njp(database: str, *args: str, stdin: str = "", cwd: Path, **extra: str) -> Finished:
+async def njp(
+    database: str | None, *args: str, stdin: str = "", cwd: Path, **extra: str
+) -> Finished:
+    """Runs `njp` with `args`; `database` None for a command that needs none."""
     process = await asyncio.create_subprocess_exec(
         str(NJP),
         *args,
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
-        env=environment(database, **extra),
+        env={**os.environ, **extra} if database is None else environment(database, **extra),
         cwd=cwd,
     )
     stdout, stderr = await asyncio.wait_for(process.communicate(stdin.encode()), timeout=180)
@@ -184,8 +192,13 @@ async def test_demo_data_fills_an_empty_database_once(database: str, tmp_path: P
         "accepted",
         "contacting",
         "ready_to_schedule",
+        "scheduled",
         "closed",
     } <= statuses
+    # The scheduled case has its panel, with a lead and a co-facilitator.
+    (panel,) = await Panel.select(Panel.id, Panel.status)
+    assert panel["status"] == "booked"
+    assert await PanelFacilitator.count().where(PanelFacilitator.panel == panel["id"]) == 2
 
     for login in ("coordinator@northshire-njp.example", "referrer@northshire-police.example"):
         actor, _, _ = await accounts.sign_in(login, DEMO_PASSWORD, 12)
@@ -289,3 +302,126 @@ async def test_serve_answers_over_http_from_the_configured_database(
     assert cases.json()["id"] == str(world.case_id)
     assert "Traceback" not in output
     assert not (tmp_path / "var").exists()
+
+
+# schedule ----------------------------------------------------------------------------
+
+
+def _evening(day: int) -> list[str]:
+    """18:00 to 21:00 local on a day in March 2027 (before the clocks change: UTC)."""
+    return [f"2027-03-{day:02d}T18:00:00+00:00", f"2027-03-{day:02d}T21:00:00+00:00"]
+
+
+def _facilitator(name: str, *skills: str, days: tuple[int, ...] = (1, 2)) -> dict[str, object]:
+    return {
+        "id": name,
+        "skills": list(skills),
+        "areas": ["north"],
+        "max_panels": 4,
+        "available": [_evening(day) for day in days],
+    }
+
+
+def _panel(name: str, day: int, **more: object) -> dict[str, object]:
+    return {
+        "id": name,
+        "duration_minutes": 120,
+        "attendees": 5,
+        "area": "north",
+        "parties_available": [_evening(day)],
+        **more,
+    }
+
+
+def _instance() -> dict[str, object]:
+    """Two evenings, one room, a lead and two others; the first evening is partly booked."""
+    return {
+        "version": 1,
+        "timezone": "Europe/London",
+        "horizon": {"start": "2027-03-01T00:00:00+00:00", "end": "2027-03-08T00:00:00+00:00"},
+        "granularity_minutes": 30,
+        "facilitators": [
+            _facilitator("ayo", "lead"),
+            _facilitator("bea"),
+            _facilitator("cal", days=(2,)),
+        ],
+        "venues": [
+            {
+                "id": "hall",
+                "area": "north",
+                "capacity": 12,
+                "features": ["two_rooms"],
+                "open": [_evening(1), _evening(2)],
+            }
+        ],
+        "panels": [
+            _panel("first", 1),
+            _panel("second", 2),
+            _panel("stairs", 2, requires_features=["step_free"]),
+        ],
+        "booked": [
+            {
+                "panel": "earlier",
+                "start": "2027-03-01T18:00:00+00:00",
+                "end": "2027-03-01T19:00:00+00:00",
+                "venue": "hall",
+                "facilitators": ["ayo", "bea"],
+            }
+        ],
+    }
+
+
+async def test_schedule_writes_a_plan_that_keeps_every_rule(tmp_path: Path) -> None:
+    given = _instance()
+    (tmp_path / "in.json").write_text(json.dumps(given))
+    ran = await njp(
+        None, "schedule", "--instance", "in.json", "--out", "out.json", "--seconds", "5",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert ran.code == 0, ran.stderr
+    assert "Placed 2 of 3 panels" in ran.stdout
+
+    plan = json.loads((tmp_path / "out.json").read_text())
+    assert plan["version"] == 1
+    by_panel = {a["panel"]: a for a in plan["assignments"]}
+    # The first evening's booking ends at 19:00, so the first panel starts then.
+    assert by_panel["first"]["start"] == "2027-03-01T19:00:00+00:00"
+    assert by_panel["first"]["facilitators"][0] in {"ayo", "bea"}
+    assert by_panel["second"]["venue"] == "hall"
+    (stairs,) = plan["unscheduled"]
+    assert stairs["panel"] == "stairs"
+    assert stairs["reasons"][0] == "No venue with step_free for 5 people exists"
+    assert plan["stats"]["placed"] == 2
+    assert violations(load_instance(given), load_solution(plan).assignments) == []
+
+
+async def test_schedule_refuses_an_instance_that_is_wrong_and_names_the_field(
+    tmp_path: Path,
+) -> None:
+    given = _instance()
+    given["panels"][0]["duration_minutes"] = "two hours"  # type: ignore[index]
+    (tmp_path / "in.json").write_text(json.dumps(given))
+    ran = await njp(None, "schedule", "--instance", "in.json", "--out", "out.json", cwd=tmp_path)
+    assert ran.code == 1
+    assert "panels[0].duration_minutes: must be a positive whole number" in ran.stderr
+    assert "Traceback" not in ran.stderr
+    assert not (tmp_path / "out.json").exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(None, "Could not read missing.json"), ("{not json", "is not JSON")],
+    ids=["missing", "not-json"],
+)
+async def test_schedule_says_what_is_wrong_with_the_file(
+    tmp_path: Path, content: str | None, message: str
+) -> None:
+    if content is not None:
+        (tmp_path / "missing.json").write_text(content)
+    ran = await njp(
+        None, "schedule", "--instance", "missing.json", "--out", "out.json", cwd=tmp_path
+    )
+    assert ran.code == 1
+    assert message in ran.stderr
+    assert "Traceback" not in ran.stderr
+    assert not (tmp_path / "out.json").exists()
