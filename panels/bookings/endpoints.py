@@ -80,7 +80,7 @@ async def panel_invitation(actor: NamedDependency[Actor], panel_id: PanelId) -> 
     """The calendar invitation (REQUEST, or CANCEL once cancelled) for the facilitators."""
     return Response(
         await service.invitation_ics(actor, panel_id),
-        media_type="text/calendar; charset=utf-8; method=REQUEST",
+        media_type="text/calendar; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="panel.ics"'},
     )
 

@@ -5,8 +5,10 @@ and the panel's calendar invitation."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import time as stopwatch
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
@@ -227,13 +229,21 @@ async def _hold(panel_id: UUID, region: instances.Region, assignment: Assignment
     )
 
 
-def _refused(problem: BaseException) -> RuleBroken:
-    which = _is_double_booking(problem)
-    resource = "facilitators" if which == "facilitator_not_double_booked" else "venue"
-    return RuleBroken(
-        f"Someone booked the same {resource} at that time a moment ago. Choose another time.",
-        rule="double_booking",
-    )
+@contextlib.asynccontextmanager
+async def _refusing_double_booking() -> AsyncIterator[None]:
+    """The database's refusal of an overlapping hold (a booking that raced this one and
+    won) as a 409 that says what happened; other errors pass through."""
+    try:
+        yield
+    except Exception as problem:
+        which = _is_double_booking(problem)
+        if which is None:
+            raise
+        resource = "facilitators" if which == "facilitator_not_double_booked" else "venue"
+        raise RuleBroken(
+            f"Someone booked the same {resource} at that time a moment ago. Choose another time.",
+            rule="double_booking",
+        ) from None
 
 
 async def book(actor: Actor, case_id: UUID, data: BookingIn, now: datetime | None = None) -> UUID:
@@ -241,51 +251,44 @@ async def book(actor: Actor, case_id: UUID, data: BookingIn, now: datetime | Non
     everyone to be told; all in one transaction, or nothing."""
     now = now or utc_now()
     panel_id = uuid4()
-    try:
-        async with write_transaction():
-            case = await _ready(actor, case_id, lock=True)
-            region, assignment = await _checked(case_id, data)
-            venue = region.venues[assignment.venue]
-            await Panel.insert(
-                Panel(
-                    id=panel_id,
-                    case=case_id,
-                    uid=f"{panel_id}@njp",
-                    starts_at=assignment.start,
-                    ends_at=assignment.end,
-                    venue=UUID(assignment.venue),
-                    separate_waiting=venue["rooms"] >= 2,
-                    booked_by=actor.id,
-                    booked_at=now,
-                    **{
-                        column._meta.name: value
-                        for column, value in _arrivals(assignment.start).items()
-                    },
-                )
-            )
-            await _hold(panel_id, region, assignment)
-            await PanelNotice.insert(
-                PanelNotice(case=case_id, panel=panel_id, kind=NoticeKind.panel_booked, sequence=0)
-            )
-            await audit.record_event(
-                case_id,
-                actor,
-                "panel_booked",
-                details={
-                    "panel_id": str(panel_id),
-                    "start": assignment.start.isoformat(),
-                    "venue_id": assignment.venue,
-                    "facilitator_ids": list(assignment.facilitators),
+    async with _refusing_double_booking(), write_transaction():
+        case = await _ready(actor, case_id, lock=True)
+        region, assignment = await _checked(case_id, data)
+        venue = region.venues[assignment.venue]
+        await Panel.insert(
+            Panel(
+                id=panel_id,
+                case=case_id,
+                uid=f"{panel_id}@njp",
+                starts_at=assignment.start,
+                ends_at=assignment.end,
+                venue=UUID(assignment.venue),
+                separate_waiting=venue["rooms"] >= 2,
+                booked_by=actor.id,
+                booked_at=now,
+                **{
+                    column._meta.name: value
+                    for column, value in _arrivals(assignment.start).items()
                 },
-                at=now,
             )
-            await move(case, CaseStatus.scheduled, actor, now, details={"panel_id": str(panel_id)})
-    except RuleBroken:
-        raise
-    except Exception as problem:
-        if _is_double_booking(problem):
-            raise _refused(problem) from None
-        raise
+        )
+        await _hold(panel_id, region, assignment)
+        await PanelNotice.insert(
+            PanelNotice(case=case_id, panel=panel_id, kind=NoticeKind.panel_booked, sequence=0)
+        )
+        await audit.record_event(
+            case_id,
+            actor,
+            "panel_booked",
+            details={
+                "panel_id": str(panel_id),
+                "start": assignment.start.isoformat(),
+                "venue_id": assignment.venue,
+                "facilitator_ids": list(assignment.facilitators),
+            },
+            at=now,
+        )
+        await move(case, CaseStatus.scheduled, actor, now, details={"panel_id": str(panel_id)})
     return panel_id
 
 
@@ -317,61 +320,54 @@ async def reschedule(
     actor: Actor, panel_id: UUID, data: RescheduleIn, now: datetime | None = None
 ) -> None:
     now = now or utc_now()
-    try:
-        async with write_transaction():
-            panel = await _panel_in_scope(actor, panel_id, lock=True)
-            if panel["status"] != PanelStatus.booked:
-                raise RuleBroken("Only a booked panel can be moved.", rule="panel_cancelled")
-            await case_in_scope(actor, panel["case"], lock=True)
-            await ResourceHold.update({ResourceHold.active: False}).where(
-                ResourceHold.panel == panel_id
+    async with _refusing_double_booking(), write_transaction():
+        panel = await _panel_in_scope(actor, panel_id, lock=True)
+        if panel["status"] != PanelStatus.booked:
+            raise RuleBroken("Only a booked panel can be moved.", rule="panel_cancelled")
+        await case_in_scope(actor, panel["case"], lock=True)
+        await ResourceHold.update({ResourceHold.active: False}).where(
+            ResourceHold.panel == panel_id
+        )
+        region, assignment = await _checked(panel["case"], data, leaving_out=panel_id)
+        sequence = panel["sequence"] + 1
+        venue = region.venues[assignment.venue]
+        await Panel.update(
+            {
+                Panel.starts_at: assignment.start,
+                Panel.ends_at: assignment.end,
+                Panel.venue: UUID(assignment.venue),
+                Panel.separate_waiting: venue["rooms"] >= 2,
+                Panel.sequence: sequence,
+                Panel.updated_at: now,
+                **_arrivals(assignment.start),
+            }
+        ).where(Panel.id == panel_id)
+        await PanelFacilitator.delete().where(PanelFacilitator.panel == panel_id)
+        await ResourceHold.delete().where(
+            (ResourceHold.panel == panel_id) & (ResourceHold.active == False)  # noqa: E712
+        )
+        await _hold(panel_id, region, assignment)
+        await PanelNotice.insert(
+            PanelNotice(
+                case=panel["case"],
+                panel=panel_id,
+                kind=NoticeKind.panel_rescheduled,
+                sequence=sequence,
             )
-            region, assignment = await _checked(panel["case"], data, leaving_out=panel_id)
-            sequence = panel["sequence"] + 1
-            venue = region.venues[assignment.venue]
-            await Panel.update(
-                {
-                    Panel.starts_at: assignment.start,
-                    Panel.ends_at: assignment.end,
-                    Panel.venue: UUID(assignment.venue),
-                    Panel.separate_waiting: venue["rooms"] >= 2,
-                    Panel.sequence: sequence,
-                    Panel.updated_at: now,
-                    **_arrivals(assignment.start),
-                }
-            ).where(Panel.id == panel_id)
-            await PanelFacilitator.delete().where(PanelFacilitator.panel == panel_id)
-            await ResourceHold.delete().where(
-                (ResourceHold.panel == panel_id) & (ResourceHold.active == False)  # noqa: E712
-            )
-            await _hold(panel_id, region, assignment)
-            await PanelNotice.insert(
-                PanelNotice(
-                    case=panel["case"],
-                    panel=panel_id,
-                    kind=NoticeKind.panel_rescheduled,
-                    sequence=sequence,
-                )
-            )
-            await audit.record_event(
-                panel["case"],
-                actor,
-                "panel_rescheduled",
-                details={
-                    "panel_id": str(panel_id),
-                    "start": assignment.start.isoformat(),
-                    "venue_id": assignment.venue,
-                    "facilitator_ids": list(assignment.facilitators),
-                    "reason": data.reason,
-                },
-                at=now,
-            )
-    except RuleBroken:
-        raise
-    except Exception as problem:
-        if _is_double_booking(problem):
-            raise _refused(problem) from None
-        raise
+        )
+        await audit.record_event(
+            panel["case"],
+            actor,
+            "panel_rescheduled",
+            details={
+                "panel_id": str(panel_id),
+                "start": assignment.start.isoformat(),
+                "venue_id": assignment.venue,
+                "facilitator_ids": list(assignment.facilitators),
+                "reason": data.reason,
+            },
+            at=now,
+        )
 
 
 async def cancel(actor: Actor, panel_id: UUID, reason: str, now: datetime | None = None) -> None:

@@ -10,7 +10,7 @@ from uuid import UUID
 from litestar import Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
-from litestar.response import Redirect, Response, Template
+from litestar.response import Redirect, Template
 from pydantic import ValidationError
 
 from panels.access import COORDINATORS, Actor, allow
@@ -25,6 +25,39 @@ from panels.web.rendering import page
 STAFF = allow(Role.coordinator, Role.facilitator)
 CaseId = FromPath[UUID]
 PanelId = FromPath[UUID]
+
+
+def _case_times(
+    request: Request[Any, Any, Any], case: dict[str, Any], found: dict[str, Any], **more: Any
+) -> Template:
+    """The times page for booking the case's panel."""
+    return page(
+        request,
+        "times.html",
+        title=f"Times for {case['reference']}",
+        case=case,
+        found=found,
+        action=f"/cases/{case['id']}/panels",
+        button="Book this time",
+        **more,
+    )
+
+
+def _panel_times(
+    request: Request[Any, Any, Any], panel: dict[str, Any], found: dict[str, Any], **more: Any
+) -> Template:
+    """The times page for moving a booked panel."""
+    return page(
+        request,
+        "times.html",
+        title=f"Move the panel for {panel['reference']}",
+        case={"id": panel["case_id"], "reference": panel["reference"]},
+        found=found,
+        panel=panel,
+        action=f"/panels/{panel['id']}/move",
+        button="Move to this time",
+        **more,
+    )
 
 
 def _choice(form: dict[str, Any]) -> dict[str, Any]:
@@ -42,16 +75,7 @@ async def times_page(
     request: Request[Any, Any, Any], actor: NamedDependency[Actor], case_id: CaseId
 ) -> Template:
     case = await case_in_scope(actor, case_id)
-    found = await service.suggestions(actor, case_id)
-    return page(
-        request,
-        "times.html",
-        title=f"Times for {case['reference']}",
-        case=case,
-        found=found,
-        action=f"/cases/{case_id}/panels",
-        button="Book this time",
-    )
+    return _case_times(request, case, await service.suggestions(actor, case_id))
 
 
 @post("/cases/{case_id:uuid}/panels", opt=STAFF, include_in_schema=False)
@@ -68,15 +92,11 @@ async def book(
             if case["status"] == "ready_to_schedule"
             else {"options": [], "reasons": []}
         )
-        return page(
+        return _case_times(
             request,
-            "times.html",
+            case,
+            found,
             status_code=409 if isinstance(problem, DomainError) else 400,
-            title=f"Times for {case['reference']}",
-            case=case,
-            found=found,
-            action=f"/cases/{case_id}/panels",
-            button="Book this time",
             errors=FormErrors([("options", _words(problem))]),
         )
     return Redirect(path=f"/cases/{case_id}?done=booked#panel", status_code=303)
@@ -93,17 +113,7 @@ async def move_page(
     request: Request[Any, Any, Any], actor: NamedDependency[Actor], panel_id: PanelId
 ) -> Template:
     panel = await service.read_panel(actor, panel_id)
-    found = await service.move_suggestions(actor, panel_id)
-    return page(
-        request,
-        "times.html",
-        title=f"Move the panel for {panel['reference']}",
-        case={"id": panel["case_id"], "reference": panel["reference"]},
-        found=found,
-        panel=panel,
-        action=f"/panels/{panel_id}/move",
-        button="Move to this time",
-    )
+    return _panel_times(request, panel, await service.move_suggestions(actor, panel_id))
 
 
 @post("/panels/{panel_id:uuid}/move", opt=STAFF, include_in_schema=False)
@@ -124,16 +134,11 @@ async def move(
             if isinstance(problem, ValidationError) and not text(form, "reason")
             else FormErrors([("options", _words(problem))])
         )
-        return page(
+        return _panel_times(
             request,
-            "times.html",
-            status_code=400,
-            title=f"Move the panel for {panel['reference']}",
-            case={"id": panel["case_id"], "reference": panel["reference"]},
-            found=await service.move_suggestions(actor, panel_id),
-            panel=panel,
-            action=f"/panels/{panel_id}/move",
-            button="Move to this time",
+            panel,
+            await service.move_suggestions(actor, panel_id),
+            status_code=409 if isinstance(problem, DomainError) else 400,
             errors=errors,
             values={"reason": text(form, "reason")},
         )
@@ -151,15 +156,6 @@ async def cancel(
         raise InvalidInput("Say why the panel is cancelled.", field="reason")
     await service.cancel(actor, panel_id, reason)
     return Redirect(path=f"/cases/{panel['case_id']}?done=cancelled-panel#panel", status_code=303)
-
-
-@get("/panels/{panel_id:uuid}/invitation.ics", opt=STAFF, include_in_schema=False)
-async def invitation(actor: NamedDependency[Actor], panel_id: PanelId) -> Response[bytes]:
-    return Response(
-        await service.invitation_ics(actor, panel_id),
-        media_type="text/calendar; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="panel.ics"'},
-    )
 
 
 # A coordinator's backlog ---------------------------------------------------------------
@@ -223,4 +219,4 @@ async def book_plan(request: Request[Any, Any, Any], actor: NamedDependency[Acto
     )
 
 
-ROUTES = [times_page, book, move_page, move, cancel, invitation, backlog_page, plan, book_plan]
+ROUTES = [times_page, book, move_page, move, cancel, backlog_page, plan, book_plan]
