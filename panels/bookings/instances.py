@@ -24,7 +24,7 @@ from panels.venues.tables import Venue, VenueFeature
 from scheduling.availability import Availability, free_between
 from scheduling.icalendar_in import CalendarUnreadable, busy_times
 from scheduling.instance import Booking, FacilitatorSpec, Instance, PanelSpec, VenueSpec
-from scheduling.intervals import Interval, intersection, subtract
+from scheduling.intervals import Interval, intersection
 from scheduling.recurrence import WeeklyWindow as WeeklyPattern
 
 GRANULARITY_MINUTES = 30
@@ -53,6 +53,14 @@ def _busy(digest: str, ics: str, start: datetime, end: datetime) -> tuple[Interv
         return tuple(busy_times(ics, Interval(start, end)))
     except CalendarUnreadable:
         return (Interval(start, end),)
+
+
+@functools.lru_cache(maxsize=4096)
+def _free(availability: Availability, between: Interval) -> tuple[Interval, ...]:
+    """Free time, worked out once per stated times and question. Every request in the
+    same half hour asks about the same horizon, and a person's times change rarely; the
+    key is everything the answer depends on, so a change is never served stale."""
+    return tuple(free_between(availability, between))
 
 
 def _own_calendar(ics: str | None, between: Interval) -> tuple[Interval, ...]:
@@ -149,23 +157,24 @@ async def facilitator_specs(
         local = panel["starts_at"].astimezone(LONDON)
         for person in panel["facilitators"]:
             outside[(person, local.year, local.month)] += 1
+    months = _months(between)
     specs = []
     for row in rows:
         own = windows.get(row["id"], {"weekly": [], "extra": [], "away": []})
-        free = free_between(
+        free = _free(
             Availability(
                 weekly=tuple(own["weekly"]),
                 extra=tuple(own["extra"]),
-                exceptions=tuple(own["away"]),
+                # Every day after their DBS check lapses counts as time away.
+                exceptions=(*own["away"], *_dbs_lapses(row["dbs_expires_on"], between)),
                 busy=_own_calendar(row["calendar_ics"], between),
                 works_bank_holidays=row["works_bank_holidays"],
             ),
             between,
         )
-        free = subtract(free, _dbs_lapses(row["dbs_expires_on"], between))
         left = min(
             row["max_panels_per_month"] - outside[(str(row["id"]), year, month)]
-            for year, month in _months(between)
+            for year, month in months
         )
         specs.append(
             FacilitatorSpec(
@@ -185,7 +194,7 @@ async def venue_specs(between: Interval) -> tuple[list[VenueSpec], dict[str, dic
     specs = []
     for row in rows:
         own = windows.get(row["id"], {"weekly": [], "extra": [], "away": []})
-        open_times = free_between(
+        open_times = _free(
             Availability(
                 weekly=tuple(own["weekly"]),
                 extra=tuple(own["extra"]),

@@ -19,6 +19,7 @@ from panels.cases.schemas import ConsentIn, PartyAvailabilityIn
 from panels.cases.tables import Case, ConsentDecision, ContactMethod, Party
 from panels.clock import LONDON, london_today
 from panels.errors import RuleBroken
+from panels.facilitators.tables import Facilitator
 from tests.icaljs import parse_with_icaljs
 from tests.world import World, ready_case, staff_the_scheme
 
@@ -86,6 +87,21 @@ async def test_suggestions_are_only_for_a_case_ready_to_schedule(
     )
     assert response.status_code == 409
     assert response.json()["rule"] == "consent_gate"
+
+
+async def test_a_lead_whose_dbs_check_lapses_first_is_not_offered(
+    client: AsyncClient, world: World
+) -> None:
+    case_id, staff = await a_ready_case(world)
+    # Fay, the only lead, is checked until tomorrow; the parties can come in 3 and 5 days.
+    await Facilitator.update(
+        {Facilitator.dbs_expires_on: london_today() + timedelta(days=1)}
+    ).where(Facilitator.id == staff["lead"])
+    response = await client.get(
+        f"/api/v1/cases/{case_id}/slot-suggestions", headers=world.coordinator.headers
+    )
+    assert response.json()["options"] == []
+    assert "No lead facilitator is free when the parties can come" in response.json()["reasons"]
 
 
 async def test_no_time_is_offered_until_everyone_has_said_when_they_can_come(
