@@ -135,15 +135,20 @@ def _team_rules(
 
 
 def _limits(instance: Instance, placed: list[Assignment]) -> list[str]:
+    """Facilitators the assignments take over their limit, bookings counted. Someone over it
+    on bookings alone (their limit lowered since) is not this answer's doing unless it gives
+    them more."""
     count: Counter[str] = Counter()
     for booking in instance.booked:
         count.update(set(booking.facilitators))
+    used: set[str] = set()
     for a in placed:
         count.update(set(a.facilitators))
+        used |= set(a.facilitators)
     return [
         f"Facilitator {f.id} would have {count[f.id]} panels, over their limit of {f.max_panels}."
         for f in instance.facilitators
-        if count[f.id] > f.max_panels
+        if f.id in used and count[f.id] > f.max_panels
     ]
 
 

@@ -5,17 +5,24 @@ One model of a whole month (every panel x every start x every facilitator) is to
 solve well in a minute, so the work is cut by time, in two steps:
 
 1. Rolling horizon. The horizon is cut into blocks of BLOCK_DAYS local days, solved in time
-   order. A block's model holds the panels still unplaced that can start in it; one that
-   could also start in a later block is worth less there (WEIGHT_FLEXIBLE) than one for
-   which this block is the last chance (WEIGHT_LAST_CHANCE), so a crowded block goes to
-   the panels that need it. What a block places is booked before the next is built, which
-   carries facilitators' limits and clashes across the cut. The greedy answer is the hint.
-2. Repair. The better of that and greedy's answer is improved one window at a time: a
-   window is a few blocks, near each other or where an unplaced panel could go; its
-   model holds the panels placed in it (free to move within it, hinted where they are)
-   and the unplaced ones that could start in it, with everything outside held fixed. A
-   window's answer never places fewer, so the answer only gets better, and it is never
-   worse than greedy's.
+   order. A block's model holds the panels still unplaced that can start in it, those
+   with the fewest chances left first and at most ROLL_PANELS (nearly every panel could
+   go in nearly every block, and a model of them all is not solved in its share of the
+   time); one that could also start in a later block is worth less there
+   (WEIGHT_FLEXIBLE) than one for which this block is the last chance
+   (WEIGHT_LAST_CHANCE), so a crowded block goes to the panels that need it. What a block
+   places is booked before the next is built, which carries facilitators' limits and
+   clashes across the cut. The greedy answer is the hint.
+2. Repair. The better of that and greedy's answer is improved one window at a time: for
+   an unplaced panel and a block where it could go, a model holds the panels placed in
+   that block and those of a few facilitators who could take it there but are at their
+   limit (free to move within the blocks they are in; limits, mostly the leads', are
+   what ties one part of the month to another), the unplaced panel and a few others,
+   with everything else held fixed. A window's answer never places fewer, so the answer
+   only gets better, and it is never worse than greedy's. Repair stops when every window
+   has been tried since a panel was last added, or when as many are placed as the
+   leads' limits allow (`lead_bound`), so a month that is quickly done is quickly
+   answered.
 
 Small instances (a handful of panels, as in the tests) are one model with nothing pruned,
 so their answer is the proven best.
@@ -29,6 +36,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
+from ortools.graph.python import max_flow  # type: ignore[import-untyped]
 from ortools.sat.python import cp_model
 
 from scheduling.greedy import greedy
@@ -45,8 +53,21 @@ from scheduling.suggest import LEAD, Choices, Diary, set_bits
 # A block is this many local days. Two days hold one or two of a panel's evenings, which
 # keeps a block's model to a few thousand choices even for a 400-panel month.
 BLOCK_DAYS = 2
-# A repair window is up to this many blocks.
-WINDOW_BLOCKS = 3
+# Facilitators at their limit whose panels a repair window frees, besides those in its
+# block: each has a handful, so the model stays small.
+HELPERS = 3
+# Unplaced panels in a repair window's model besides the one it is for.
+REPAIR_OTHERS = 4
+# Panels in one block's model in step 1 at most, those with the fewest chances left first.
+ROLL_PANELS = 30
+# The least time one model is given: building and presolving a block's model takes a
+# few tenths of a second, and a model stopped before its first answer is time wasted.
+MODEL_SECONDS = 0.3
+# Kept back from the time limit for building the last model and the answer.
+FINISHING_SECONDS = 0.5
+# The most one repair window is given: its model is small, and one that has found no
+# better in a second seldom does in ten; the time is better spent on other windows.
+WINDOW_SECONDS = 1.0
 # Share of the time (after greedy) given to the rolling horizon; the rest goes to repair.
 ROLLING_SHARE = 0.4
 # K: starts kept per panel in one model, spread over its days (earliest first on each).
@@ -107,6 +128,16 @@ class _Entry:
 
 
 @dataclass(frozen=True)
+class _Found:
+    """One model's answer: where its panels go, whether CP-SAT proved it the best, and
+    whether it beats the hint it started from."""
+
+    places: dict[str, _Place]
+    optimal: bool
+    better: bool
+
+
+@dataclass(frozen=True)
 class _Settings:
     workers: int
     seed: int
@@ -120,7 +151,8 @@ def optimise(
     model is solved to the end within its time; when time cuts a search short, CP-SAT's
     parallel search may differ from run to run."""
     began = time.perf_counter()
-    deadline = began + time_limit_seconds
+    # Kept back for what CP-SAT's clock does not see: building each model, and the answer.
+    deadline = began + time_limit_seconds - min(FINISHING_SECONDS, 0.05 * time_limit_seconds)
     settings = _Settings(workers, seed)
     baseline = greedy(instance)
     diary = Diary(instance)
@@ -137,17 +169,19 @@ def optimise(
         ]
         entries = [e for e in entries if e.starts]
         found = _solve(diary, entries, greedy_places, deadline - time.perf_counter(), settings)
-        places, optimal = (found[0], found[1]) if found else (greedy_places, False)
+        places, optimal = (found.places, found.optimal) if found else (greedy_places, False)
         stats |= {"blocks": 1, "optimal": optimal}
     else:
         blocks = _blocks(diary)
         rolling_end = time.perf_counter() + ROLLING_SHARE * (deadline - time.perf_counter())
-        rolled = _roll(instance, blocks, greedy_places, rolling_end, settings)
+        rolled = _roll(instance, blocks, greedy_places, rolling_end, deadline, settings)
         places = rolled if len(rolled) > len(greedy_places) else greedy_places
-        improved, windows = _repair(instance, blocks, places, deadline, settings)
+        most = lead_bound(instance)
+        improved, windows = _repair(instance, blocks, places, most, deadline, settings)
         stats |= {
             "blocks": len(blocks),
             "rolling_placed": len(rolled),
+            "lead_bound": most,
             "windows": windows,
             "optimal": False,
         }
@@ -173,6 +207,35 @@ def optimise(
     return Solution(tuple(assignments), unscheduled, stats)
 
 
+def lead_bound(instance: Instance) -> int:
+    """The most panels any answer could place, by leads alone: a panel needs a lead, and a
+    lead takes at most their limit of panels (less what is booked). A flow from each panel
+    that could go alone to the leads who could take it then; clashes in time are left
+    out, so the true best may be lower. Panels needing no lead count when they could go
+    alone."""
+    diary = Diary(instance)
+    people = instance.facilitators
+    count = len(instance.panels)
+    flow = max_flow.SimpleMaxFlow()
+    source, sink = count + len(people), count + len(people) + 1
+    free = 0
+    for p, panel in enumerate(instance.panels):
+        choices = diary.choices(panel)
+        if not choices.starts:
+            continue
+        if not panel.leads_needed:
+            free += 1
+            continue
+        flow.add_arc_with_capacity(source, p, 1)
+        for f, bits in choices.facilitators:
+            if LEAD in people[f].skills and bits & choices.starts:
+                flow.add_arc_with_capacity(p, count + f, 1)
+    for f, person in enumerate(people):
+        flow.add_arc_with_capacity(count + f, sink, max(0, person.max_panels - diary.load[f]))
+    flow.solve(source, sink)
+    return free + int(flow.optimal_flow())
+
+
 def _place(diary: Diary, assignment: Assignment) -> _Place:
     return _Place(
         diary.minute(assignment.start),
@@ -185,6 +248,7 @@ def _roll(
     instance: Instance,
     blocks: Sequence[int],
     hints: Mapping[str, _Place],
+    ends: float,
     deadline: float,
     settings: _Settings,
 ) -> dict[str, _Place]:
@@ -193,10 +257,8 @@ def _roll(
     first = {p.id: diary.choices(p).starts for p in instance.panels}
     places: dict[str, _Place] = {}
     for number, block in enumerate(blocks):
-        later = 0
-        for after in blocks[number + 1 :]:
-            later |= after
-        entries = []
+        later = blocks[number + 1 :]
+        candidates = []
         for panel in instance.panels:
             if panel.id in places or not diary.times(panel) & block:
                 continue
@@ -205,7 +267,15 @@ def _roll(
                 continue
             # Whether it could go later is judged on the first look, before anything was
             # placed: a little hopeful, and far cheaper than asking again every block.
-            weight = WEIGHT_FLEXIBLE if first[panel.id] & later else WEIGHT_LAST_CHANCE
+            chances = sum(bool(first[panel.id] & after) for after in later)
+            candidates.append((chances, panel, choices))
+        # Nearly every panel could go in nearly every block, but a block holds a few:
+        # the model takes those with the fewest chances left, so it stays small enough
+        # to solve in its share of the time.
+        candidates.sort(key=lambda c: c[0])
+        entries = []
+        for chances, panel, choices in candidates[:ROLL_PANELS]:
+            weight = WEIGHT_FLEXIBLE if chances else WEIGHT_LAST_CHANCE
             hint = hints.get(panel.id)
             keep = hint if hint is not None and _fits(diary, choices, hint) else None
             entries.append(_entry(diary, panel, weight, choices, keep, pruned=True))
@@ -216,13 +286,14 @@ def _roll(
             for e in entries
             if e.panel.id in hints and _offered(e, hints[e.panel.id])
         }
-        budget = (deadline - time.perf_counter()) / (len(blocks) - number)
+        now = time.perf_counter()
+        budget = min(deadline - now, max(MODEL_SECONDS, (ends - now) / (len(blocks) - number)))
         found = _solve(diary, entries, _hinted(diary, entries, hint_here), budget, settings)
-        for panel_id, place in (found[0] if found else {}).items():
+        for panel_id, place in (found.places if found else {}).items():
             places[panel_id] = place
             panel = next(e.panel for e in entries if e.panel.id == panel_id)
             diary.book(diary.assignment(panel, place.start, place.venue, place.team))
-    # A panel left out by pruning, or by a block's time running out, may still fit.
+    # A panel left out of the models, or by a block's time running out, may still fit.
     for panel in instance.panels:
         if panel.id not in places:
             options = diary.options(panel, 1)
@@ -236,70 +307,153 @@ def _repair(
     instance: Instance,
     blocks: Sequence[int],
     places: dict[str, _Place],
+    most: int,
     deadline: float,
     settings: _Settings,
 ) -> tuple[dict[str, _Place], int]:
-    """Step 2: re-solve one window of blocks at a time with the rest held fixed, keeping
-    any answer that places more (or as many, better by the soft goals)."""
+    """Step 2: for an unplaced panel and a block where it could go, re-solve a window
+    around them with the rest held fixed, keeping an answer that places more (or as many,
+    better by the soft goals); and so on, in random order. Stops when every such window
+    has been tried since a panel was last added, or `most` are placed (nothing is left to
+    add): searching on could only move what is placed a little earlier or nearer home,
+    which is not worth minutes of a coordinator's wait."""
     panels = {p.id: p for p in instance.panels}
     reference = Diary(instance)
-    rng = random.Random(settings.seed)  # noqa: S311 - shuffling windows, not secrets
+    alone = {p.id: reference.choices(p).starts for p in instance.panels}
+    rng = random.Random(settings.seed)  # noqa: S311 - choosing windows, not secrets
     windows = 0
-    while time.perf_counter() < deadline - 0.05:
-        unplaced = [p for p in instance.panels if p.id not in places]
-        plan = _windows(reference, blocks, unplaced, rng)
-        for window in plan:
+    tried: set[tuple[str, int]] = set()  # since a panel was last added
+    takers: dict[tuple[str, int], list[int]] = {}
+    while True:
+        pending = [
+            (panel, block)
+            for panel in instance.panels
+            if panel.id not in places
+            for block in blocks
+            if block & alone[panel.id] and (panel.id, block) not in tried
+        ]
+        if not pending or len(places) >= most:
+            return places, windows
+        for panel, block in pending:
+            if (panel.id, block) not in takers:
+                takers[panel.id, block] = _takers(reference, panel, block)
+        load = _load(reference, places)
+        people = instance.facilitators
+        rng.shuffle(pending)
+        # Windows where someone who could take the panel still has room come first: a
+        # move or two nearby is then enough, and they are the likeliest to place it.
+        pending.sort(
+            key=lambda pair: all(
+                load[i] >= people[i].max_panels for i in takers[pair[0].id, pair[1]]
+            )
+        )
+        for number, (target, home) in enumerate(pending):
             left = deadline - time.perf_counter()
-            if left < 0.05:
-                break
+            if left < MODEL_SECONDS / 2:
+                return places, windows
+            tried.add((target.id, home))
+            if target.id in places:
+                continue
+            who = takers[target.id, home]
+            window, free = _window(reference, blocks, target, home, who, places, rng)
             outside = [
                 Booking(pid, *_span(reference, panels[pid], x), *_names(reference, x))
                 for pid, x in places.items()
-                if not window >> x.start & 1
+                if pid not in free
             ]
             diary = Diary(replace(instance, booked=instance.booked + tuple(outside)))
-            inside = {pid: x for pid, x in places.items() if window >> x.start & 1}
-            entries = []
-            for panel in instance.panels:
-                if panel.id in places and panel.id not in inside:
-                    continue
-                if not diary.times(panel) & window:
-                    continue
+            inside = {pid: x for pid, x in places.items() if pid in free}
+            # A few other unplaced panels may use what moving things frees; all of them
+            # would make the model as big as a block's in step 1.
+            others = [
+                p
+                for p in instance.panels
+                if p.id not in places and p.id != target.id and alone[p.id] & window
+            ]
+            rng.shuffle(others)
+            entries: list[_Entry] = []
+            for panel in [target, *(panels[pid] for pid in inside), *others]:
+                if len(entries) == 1 + len(inside) + REPAIR_OTHERS:
+                    break
                 choices = diary.choices(panel, window)
                 if choices.starts:
                     keep = inside.get(panel.id)
                     entries.append(
                         _entry(diary, panel, WEIGHT_LAST_CHANCE, choices, keep, pruned=True)
                     )
-            if not any(e.panel.id not in inside for e in entries):
-                continue  # nothing to add here; moving what is placed gains little
-            budget = min(left, max(0.3, left / max(1, len(plan))))
+                elif panel.id == target.id:
+                    break  # even with the window cleared it cannot go here
+            if not entries or entries[0].panel.id != target.id:
+                continue
+            share = left / (len(pending) - number)
+            budget = min(left, max(MODEL_SECONDS, min(WINDOW_SECONDS, share)))
             found = _solve(diary, entries, _hinted(diary, entries, inside), budget, settings)
             windows += 1
-            if found and len(found[0]) >= len(inside):
+            if found is None:
+                continue
+            gained = len(found.places) - len(inside)
+            if gained > 0 or (gained == 0 and found.better):
                 places = {pid: x for pid, x in places.items() if pid not in inside}
-                places.update(found[0])
-        if not any(p.id not in places for p in instance.panels):
-            break
-    return places, windows
+                places.update(found.places)
+            if gained > 0:
+                tried.clear()
+                break
 
 
-def _windows(
-    diary: Diary, blocks: Sequence[int], unplaced: Sequence[PanelSpec], rng: random.Random
-) -> list[int]:
-    """Windows to repair next: for each unplaced panel, the blocks it could go in (up to
-    WINDOW_BLOCKS, chosen at random among them), so the search looks where it is needed."""
-    found = []
-    for panel in unplaced:
-        times = diary.times(panel)
-        where = [b for b in blocks if b & times]
-        rng.shuffle(where)
-        window = 0
-        for block in where[:WINDOW_BLOCKS]:
-            window |= block
-        if window and window not in found:
-            found.append(window)
+def _takers(diary: Diary, panel: PanelSpec, block: int) -> list[int]:
+    """The facilitators who could take the panel in the block, with nothing else placed:
+    leads only, when it needs one, as they are the scarcer."""
+    choices = diary.choices(panel, block)
+    found = [i for i, bits in choices.facilitators if bits & choices.starts]
+    if panel.leads_needed:
+        return [i for i in found if LEAD in diary.instance.facilitators[i].skills] or found
     return found
+
+
+def _load(diary: Diary, places: Mapping[str, _Place]) -> list[int]:
+    """Each facilitator's panels: those booked in the diary and those placed."""
+    load = list(diary.load)
+    for place in places.values():
+        for f in place.team:
+            load[f] += 1
+    return load
+
+
+def _window(
+    diary: Diary,
+    blocks: Sequence[int],
+    panel: PanelSpec,
+    home: int,
+    takers: Sequence[int],
+    places: Mapping[str, _Place],
+    rng: random.Random,
+) -> tuple[int, set[str]]:
+    """Where to re-solve for an unplaced panel in the block `home`, and which placed panels
+    are free to move there: those in that block near enough in time to be in its way, and
+    those of a few of its `takers` who are at their limit, with the blocks those are in.
+    Limits tie the month together: such a lead is freed only by giving one of their
+    panels, maybe days away, to someone else."""
+    people, venues = diary.instance.facilitators, diary.instance.venues
+    load = _load(diary, places)
+    full = [i for i in takers if load[i] >= people[i].max_panels]
+    helpers = set(rng.sample(full, min(HELPERS, len(full))))
+    # A busy block holds fifty panels; those hours from any start the panel could have
+    # cannot be in its way, and leaving them out keeps the model small.
+    starts = set_bits(diary.choices(panel, home).starts)
+    buffers = max((v.buffer_before_minutes + v.buffer_after_minutes for v in venues), default=0)
+    longest = max(p.duration_minutes for p in diary.instance.panels)
+    low = starts[0] - longest - buffers
+    high = starts[-1] + panel.duration_minutes + buffers
+    free = {
+        pid
+        for pid, x in places.items()
+        if (home >> x.start & 1 and low < x.start < high) or helpers & set(x.team)
+    }
+    window = home
+    for pid in free:
+        start = places[pid].start
+        window |= next(b for b in blocks if b >> start & 1)
+    return window, free
 
 
 def _span(diary: Diary, panel: PanelSpec, place: _Place) -> tuple[datetime, datetime]:
@@ -423,9 +577,11 @@ def _solve(
     hint: Mapping[str, _Place],
     seconds: float,
     settings: _Settings,
-) -> tuple[dict[str, _Place], bool] | None:
-    """One model: where CP-SAT puts the entries' panels, and whether it proved that the
-    best; None if it found no answer in time."""
+) -> _Found | None:
+    """One model: where CP-SAT puts the entries' panels; None if it found no answer in
+    time."""
+    if not entries:
+        return _Found({}, optimal=True, better=False)
     people, venues = diary.instance.facilitators, diary.instance.venues
     model = cp_model.CpModel()
     cost = {
@@ -449,7 +605,14 @@ def _solve(
     unit = (len(entries) + 1) * (soft_most + 1)
 
     options: list[
-        tuple[int, _Start, cp_model.IntVar, dict[int, cp_model.IntVar], dict[int, cp_model.IntVar]]
+        tuple[
+            int,
+            _Start,
+            cp_model.IntVar,
+            dict[int, cp_model.IntVar],
+            dict[int, cp_model.IntVar],
+            int,
+        ]
     ] = []
     held: dict[tuple[str, int], list[cp_model.IntervalVar]] = {}
     uses: dict[int, list[cp_model.IntVar]] = {}
@@ -482,8 +645,9 @@ def _solve(
                 )
                 objective.append(-VENUE_NOT_LOCAL * (venues[v].area != panel.area) * z)
             early = (start.minute - diary.opens) // EARLIER_MINUTES
-            objective.append((entry.weight * unit - early) * x)
-            options.append((e, start, x, team, rooms))
+            gain = entry.weight * unit - early
+            objective.append(gain * x)
+            options.append((e, start, x, team, rooms, gain))
         model.add_at_most_one(picks)
     for intervals in held.values():
         if len(intervals) > 1:
@@ -492,7 +656,9 @@ def _solve(
         model.add(sum(used) <= people[f].max_panels - diary.load[f])
     model.maximize(sum(objective))
 
-    for e, start, x, team, rooms in options:
+    # The hint's score, to tell whether the answer is better than where things were.
+    hinted = 0
+    for e, start, x, team, rooms, gain in options:
         place = hint.get(entries[e].panel.id)
         here = place is not None and place.start == start.minute
         model.add_hint(x, here)
@@ -500,6 +666,10 @@ def _solve(
             model.add_hint(y, here and place is not None and f in place.team)
         for v, z in rooms.items():
             model.add_hint(z, here and place is not None and v == place.venue)
+        if place is not None and here:
+            panel = entries[e].panel
+            hinted += gain - sum(cost[e, f] for f in place.team if f in team)
+            hinted -= VENUE_NOT_LOCAL * (venues[place.venue].area != panel.area)
 
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.01, seconds)
@@ -513,12 +683,12 @@ def _solve(
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     found = {}
-    for e, start, x, team, rooms in options:
+    for e, start, x, team, rooms, _ in options:
         if solver.boolean_value(x):
             crew = tuple(f for f, y in team.items() if solver.boolean_value(y))
             room = next(v for v, z in rooms.items() if solver.boolean_value(z))
             found[entries[e].panel.id] = _Place(start.minute, room, crew)
-    return found, status == cp_model.OPTIMAL
+    return _Found(found, status == cp_model.OPTIMAL, solver.objective_value > hinted)
 
 
 def _hinted(
