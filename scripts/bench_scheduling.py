@@ -1,0 +1,558 @@
+"""Benchmark: suggesting times for one panel, and scheduling a month of panels at once.
+
+Seeded synthetic regions (weekly evening and daytime availability, a share of leads, youth
+and Welsh skills, step-free and two-room needs, victims asking for a venue away from their
+area, bank holidays and the March clock change), measured in one run:
+
+  suggestion  scheduling.suggest for one case on a region of 300 facilitators, 60 venues,
+              four weeks, 200 panels already booked, against a baseline that checks every
+              resource at every start by scanning its windows (what simple booking tools
+              do); every option is checked with scheduling.checker;
+  batch       scheduling.optimise on 150 panels / 100 facilitators / 25 venues and on
+              400 / 250 / 60, 20 working days, a few seeded regions of each, against
+              scheduling.greedy; both answers are checked with scheduling.checker, and
+              set against what the leads' limits allow any schedule to place.
+
+Run with ./scripts/bench-scheduling; figures are printed and written to BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import random
+import statistics
+import sys
+import time as clock
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+from scheduling.availability import Availability, free_between
+from scheduling.checker import violations
+from scheduling.greedy import greedy
+from scheduling.instance import (
+    Assignment,
+    Booking,
+    FacilitatorSpec,
+    Instance,
+    PanelSpec,
+    Solution,
+    VenueSpec,
+)
+from scheduling.intervals import Interval
+from scheduling.optimise import lead_bound, optimise
+from scheduling.recurrence import LONDON, WeeklyWindow
+from scheduling.suggest import Diary, suggest
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+# Four weeks from Monday 22 March 2027: the clocks go forward on the 28th, and Good Friday
+# and Easter Monday are bank holidays, so there are 18 working days in the first four
+# weeks; the batch regions run a few days longer to have 20.
+START = datetime(2027, 3, 22, tzinfo=LONDON)
+FOUR_WEEKS = Interval(START, START + timedelta(weeks=4))
+TWENTY_WORKING_DAYS = Interval(START, datetime(2027, 4, 21, tzinfo=LONDON))
+AREAS = ("Millbrook", "Riverside", "Eastfield", "Old Town", "Northgate", "Southmead")
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR")
+FIRST = date(2027, 1, 4)
+TARGET_SUGGEST_P95 = 0.100
+TARGETS = {150: 10.0, 400: 60.0}
+# A scheme trains enough leads to cover its panels: 40% of volunteers are leads, and a
+# lead takes 3 to 6 panels a month (others 2 to 6), so leads could cover every panel of a
+# month if time allowed; what is left is contention in time, skills and rooms.
+LEADS = 0.4
+LEAD_LIMITS = (3, 6)
+EVENINGS_OPEN = (2, 4)
+
+
+def _weekly(days: list[str], starts: time, ends: time) -> WeeklyWindow:
+    return WeeklyWindow(f"FREQ=WEEKLY;BYDAY={','.join(days)}", starts, ends, FIRST)
+
+
+# Windows people give: evenings after work, daytime for the retired and shift workers,
+# Saturday mornings.
+EVENINGS = ((time(17, 30), time(21, 0)), (time(18, 0), time(21, 30)), (time(17, 0), time(20, 30)))
+DAYTIME = ((time(9, 30), time(13, 0)), (time(10, 0), time(15, 0)), (time(13, 0), time(17, 0)))
+
+
+def facilitators(rng: random.Random, count: int, horizon: Interval) -> list[FacilitatorSpec]:
+    found = []
+    for index in range(count):
+        windows = []
+        for _ in range(rng.choice((1, 2, 2, 3))):
+            starts, ends = rng.choice(EVENINGS if rng.random() < 0.65 else DAYTIME)
+            windows.append(_weekly(rng.sample(WEEKDAYS, rng.randint(1, 3)), starts, ends))
+        if rng.random() < 0.2:
+            windows.append(_weekly(["SA"], time(9, 30), time(13, 0)))
+        away = []
+        if rng.random() < 0.15:  # a week's holiday
+            first = horizon.start + timedelta(days=rng.randint(0, 21))
+            away.append(Interval(first, first + timedelta(days=7)))
+        free = free_between(Availability(weekly=tuple(windows), exceptions=tuple(away)), horizon)
+        skills = {"lead"} if rng.random() < LEADS else set()
+        if rng.random() < 0.3:
+            skills.add("youth")
+        if rng.random() < 0.08:
+            skills.add("welsh")
+        home = rng.choice(AREAS)
+        areas = {home} | ({rng.choice(AREAS)} if rng.random() < 0.4 else set())
+        found.append(
+            FacilitatorSpec(
+                id=f"f{index}",
+                skills=frozenset(skills),
+                areas=frozenset(areas),
+                max_panels=rng.randint(LEAD_LIMITS[0] if "lead" in skills else 2, 6),
+                available=tuple(free),
+            )
+        )
+    return found
+
+
+def venues(rng: random.Random, count: int, horizon: Interval) -> list[VenueSpec]:
+    found = []
+    for index in range(count):
+        # Community centres host other groups too: panels get the day and a few evenings.
+        windows = [_weekly(list(WEEKDAYS), time(9, 0), time(17, 0))]
+        if rng.random() < 0.8:
+            evenings = rng.sample(WEEKDAYS, rng.randint(EVENINGS_OPEN[0], EVENINGS_OPEN[1]))
+            windows.append(_weekly(evenings, time(17, 0), rng.choice((time(21, 0), time(21, 30)))))
+        if rng.random() < 0.3:
+            windows.append(_weekly(["SA"], time(9, 0), time(13, 30)))
+        features = {
+            feature
+            for feature, share in (("step_free", 0.7), ("two_rooms", 0.5), ("hearing_loop", 0.3))
+            if rng.random() < share
+        }
+        buffer = rng.choice((0, 0, 15, 30))
+        found.append(
+            VenueSpec(
+                id=f"v{index}",
+                area=AREAS[index % len(AREAS)],
+                capacity=rng.choice((8, 10, 12, 15, 20, 30)),
+                features=frozenset(features),
+                open=tuple(free_between(Availability(weekly=tuple(windows)), horizon)),
+                buffer_before_minutes=buffer,
+                buffer_after_minutes=buffer,
+            )
+        )
+    return found
+
+
+def panels(
+    rng: random.Random, count: int, horizon: Interval, people: list[FacilitatorSpec], prefix: str
+) -> list[PanelSpec]:
+    found = []
+    for index in range(count):
+        evenings = rng.random() < 0.75
+        days = rng.sample(WEEKDAYS, rng.randint(2, 4))
+        starts, ends = (time(18, 0), time(21, 0)) if evenings else (time(10, 0), time(13, 0))
+        parties = free_between(Availability(weekly=(_weekly(days, starts, ends),)), horizon)
+        area = rng.choice(AREAS)
+        skills = set()
+        if rng.random() < 0.2:
+            skills.add("youth")
+        if rng.random() < 0.04:
+            skills.add("welsh")
+        features = {"two_rooms"} if rng.random() < 0.35 else set()
+        if rng.random() < 0.15:
+            features.add("step_free")
+        if rng.random() < 0.05:
+            features.add("hearing_loop")
+        # One in five only from the second week: the parties are away, or a supporter is.
+        earliest = horizon.start + timedelta(weeks=1) if rng.random() < 0.2 else None
+        found.append(
+            PanelSpec(
+                id=f"{prefix}{index}",
+                duration_minutes=rng.choice((90, 120, 120, 120, 150)),
+                attendees=rng.randint(3, 9),
+                area=area,
+                parties_available=tuple(parties),
+                requires_skills=frozenset(skills),
+                requires_features=frozenset(features),
+                avoid_areas=frozenset({area}) if rng.random() < 0.12 else frozenset(),
+                conflicts=frozenset(p.id for p in rng.sample(people, rng.randint(0, 2))),
+                earliest=earliest,
+            )
+        )
+    return found
+
+
+def region(
+    seed: int, *, people: int, rooms: int, new: int, booked: int, horizon: Interval
+) -> Instance:
+    """A region whose `booked` panels were placed by greedy from the same kind of cases."""
+    rng = random.Random(seed)
+    team = facilitators(rng, people, horizon)
+    sites = venues(rng, rooms, horizon)
+    earlier = panels(rng, booked, horizon, team, "b")
+    placed = greedy(Instance(horizon, tuple(team), tuple(sites), tuple(earlier))).assignments
+    bookings = tuple(Booking(a.panel, a.start, a.end, a.venue, a.facilitators) for a in placed)
+    return Instance(
+        horizon=horizon,
+        facilitators=tuple(team),
+        venues=tuple(sites),
+        panels=tuple(panels(rng, new, horizon, team, "p")),
+        booked=bookings,
+    )
+
+
+# Measuring.
+
+SEED = 2027
+CASES = 200
+OPTIONS = 5
+# (panels, facilitators, venues, optimise's time limit, seeds): the limits leave room
+# under the targets; one region can be easy or hard by chance, so each size is measured
+# on more than one, as many as keep the whole run within a few minutes.
+SIZES = ((150, 100, 25, 9.0, (2027, 2028, 2029)), (400, 250, 60, 55.0, (2027, 2028, 2029)))
+
+
+def naive(instance: Instance, panel: PanelSpec, n: int) -> list[Assignment]:
+    """What simple booking tools do: try every start on the grid in turn and, where the
+    parties can come, check every venue and facilitator by scanning its windows and its
+    bookings. Bookings are grouped by resource first, as a database query would."""
+    step = timedelta(minutes=instance.granularity_minutes)
+    length = timedelta(minutes=panel.duration_minutes)
+    venue_busy: dict[str, list[Booking]] = {}
+    person_busy: dict[str, list[Booking]] = {}
+    load: dict[str, int] = {}
+    for booking in instance.booked:
+        venue_busy.setdefault(booking.venue, []).append(booking)
+        for f in set(booking.facilitators):
+            person_busy.setdefault(f, []).append(booking)
+            load[f] = load.get(f, 0) + 1
+    rooms = [
+        v
+        for v in instance.venues
+        if v.capacity >= panel.attendees
+        and panel.requires_features <= v.features
+        and v.area not in panel.avoid_areas
+    ]
+    people = [
+        f
+        for f in instance.facilitators
+        if panel.requires_skills <= f.skills
+        and f.id not in panel.conflicts
+        and load.get(f.id, 0) < f.max_panels
+    ]
+    earliest = max(instance.horizon.start, panel.earliest or instance.horizon.start)
+    latest = min(instance.horizon.end, panel.latest or instance.horizon.end)
+    found: list[Assignment] = []
+    start = instance.horizon.start
+    while start + length <= instance.horizon.end and len(found) < n:
+        end = start + length
+        if earliest <= start and end <= latest and _within(start, end, panel.parties_available):
+            room = next((v for v in rooms if _venue_free(v, start, end, venue_busy)), None)
+            team = [
+                f
+                for f in people
+                if _within(start, end, f.available)
+                and not any(b.start < end and start < b.end for b in person_busy.get(f.id, []))
+            ]
+            leads = [f for f in team if "lead" in f.skills][: panel.leads_needed]
+            rest = [f for f in team if f not in leads]
+            chosen = leads + rest[: panel.facilitators_needed - len(leads)]
+            if (
+                room is not None
+                and len(leads) == panel.leads_needed
+                and len(chosen) == panel.facilitators_needed
+            ):
+                found.append(Assignment(panel.id, start, end, room.id, tuple(f.id for f in chosen)))
+        start += step
+    return found
+
+
+def _within(start: datetime, end: datetime, windows: tuple[Interval, ...]) -> bool:
+    return any(w.start <= start and end <= w.end for w in windows)
+
+
+def _venue_free(
+    venue: VenueSpec, start: datetime, end: datetime, busy: dict[str, list[Booking]]
+) -> bool:
+    before = timedelta(minutes=venue.buffer_before_minutes)
+    after = timedelta(minutes=venue.buffer_after_minutes)
+    low, high = start - before, end + after
+    return _within(low, high, venue.open) and not any(
+        b.start - before < high and low < b.end + after for b in busy.get(venue.id, [])
+    )
+
+
+@dataclass
+class SuggestionRun:
+    suggest_each: list[float]
+    naive_each: list[float]
+    booked: int
+    cases: int
+    earliest_agree: int
+    all_agree: int
+    options: int
+    broken: int
+
+
+def suggestions() -> SuggestionRun:
+    """Each case is asked alone, as the service asks: an instance of the region, its
+    bookings and that one panel. The Diary is built inside the timing, as it is per request."""
+    whole = region(SEED, people=300, rooms=60, new=CASES, booked=200, horizon=FOUR_WEEKS)
+    cases = [replace(whole, panels=(panel,)) for panel in whole.panels]
+    suggest(cases[0], cases[0].panels[0].id, OPTIONS)  # imports and caches warmed
+    suggest_each, naive_each = [], []
+    earliest_agree = all_agree = options = broken = 0
+    for instance in cases:
+        panel = instance.panels[0]
+        began = clock.perf_counter()
+        answer = suggest(instance, panel.id, OPTIONS)
+        suggest_each.append(clock.perf_counter() - began)
+        began = clock.perf_counter()
+        plain = naive(instance, panel, OPTIONS)
+        naive_each.append(clock.perf_counter() - began)
+        ours = [o.assignment for o in answer.options]
+        earliest_agree += [a.start for a in ours[:1]] == [a.start for a in plain[:1]]
+        all_agree += [a.start for a in ours] == [a.start for a in plain]
+        options += len(ours)
+        broken += sum(bool(violations(instance, [a])) for a in [*ours, *plain])
+    return SuggestionRun(
+        suggest_each,
+        naive_each,
+        len(whole.booked),
+        len(cases),
+        earliest_agree,
+        all_agree,
+        options,
+        broken,
+    )
+
+
+@dataclass
+class Batch:
+    seed: int
+    panels: int
+    facilitators: int
+    venues: int
+    limit: float
+    placeable: int
+    lead_bound: int
+    greedy: Solution
+    greedy_seconds: float
+    greedy_broken: int
+    optimised: Solution
+    optimise_seconds: float
+    optimise_broken: int
+
+
+def batch(seed: int, panels: int, people: int, rooms: int, limit: float) -> Batch:
+    instance = region(
+        seed, people=people, rooms=rooms, new=panels, booked=0, horizon=TWENTY_WORKING_DAYS
+    )
+    # Each panel alone, around what is booked: a Diary with nothing placed in it answers
+    # for every panel what suggest would for an instance holding only that panel.
+    diary = Diary(instance)
+    placeable = sum(bool(diary.options(panel, 1)) for panel in instance.panels)
+    began = clock.perf_counter()
+    baseline = greedy(instance)
+    greedy_seconds = clock.perf_counter() - began
+    began = clock.perf_counter()
+    optimised = optimise(instance, time_limit_seconds=limit, workers=2)
+    optimise_seconds = clock.perf_counter() - began
+    return Batch(
+        seed,
+        panels,
+        people,
+        rooms,
+        limit,
+        placeable,
+        lead_bound(instance),
+        baseline,
+        greedy_seconds,
+        len(violations(instance, baseline.assignments)),
+        optimised,
+        optimise_seconds,
+        len(violations(instance, optimised.assignments)),
+    )
+
+
+# Reporting.
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+def p95(each: list[float]) -> float:
+    ordered = sorted(each)
+    return ordered[max(0, int(len(ordered) * 0.95) - 1)]
+
+
+def machine() -> str:
+    model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (
+        f"{os.cpu_count()} cores ({model}), Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}"
+    )
+
+
+def met(ok: bool) -> str:
+    return "met" if ok else "**not met**"
+
+
+def share(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.1f}%" if whole else "-"
+
+
+def verdict(b: Batch) -> str:
+    g, o = len(b.greedy.assignments), len(b.optimised.assignments)
+    target = TARGETS[b.panels]
+    parts = [f"within {target:g} s: {met(b.optimise_seconds < target)}"]
+    if o > g:
+        parts.append(f"more than greedy: met ({o} against {g})")
+    elif g >= b.lead_bound:
+        parts.append(
+            f"more than greedy: cannot be met, greedy's {g} is already all the leads allow"
+        )
+    else:
+        parts.append(f"more than greedy: {met(False)} ({o} against {g})")
+    wanted = 0.95 * b.placeable
+    if o >= wanted:
+        parts.append(f"95% of the placeable: met ({share(o, b.placeable)})")
+    elif b.lead_bound < wanted:
+        parts.append(
+            f"95% of the placeable: cannot be met, the leads allow "
+            f"{share(b.lead_bound, b.placeable)} (optimise placed {share(o, b.placeable)})"
+        )
+    else:
+        parts.append(f"95% of the placeable: {met(False)} ({share(o, b.placeable)})")
+    return f"- {b.panels} / {b.facilitators} / {b.venues}, seed {b.seed}: " + "; ".join(parts)
+
+
+def main() -> int:
+    load = os.getloadavg()[0]
+    asked = suggestions()
+    batches = [
+        batch(seed, panels, people, rooms, limit)
+        for panels, people, rooms, limit, seeds in SIZES
+        for seed in seeds
+    ]
+
+    row = "| {} | {} | {} | {} | {} |"
+    suggestion_rows = [
+        "| way | cases | median | 95th percentile | slowest |",
+        "|---|---|---|---|---|",
+        row.format(
+            "`suggest` (diary built per request)",
+            asked.cases,
+            ms(statistics.median(asked.suggest_each)),
+            ms(p95(asked.suggest_each)),
+            ms(max(asked.suggest_each)),
+        ),
+        row.format(
+            "baseline (each start, each resource, windows scanned)",
+            asked.cases,
+            ms(statistics.median(asked.naive_each)),
+            ms(p95(asked.naive_each)),
+            ms(max(asked.naive_each)),
+        ),
+    ]
+    batch_rows = [
+        "| panels / facilitators / venues | seed | placeable alone | at most (leads) "
+        "| greedy placed | greedy seconds | optimise placed | optimise seconds "
+        "| optimise share of placeable | broken rules |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for b in batches:
+        g, o = len(b.greedy.assignments), len(b.optimised.assignments)
+        batch_rows.append(
+            f"| {b.panels} / {b.facilitators} / {b.venues} | {b.seed} | {b.placeable} | "
+            f"{b.lead_bound} | {g} | {b.greedy_seconds:.2f} | {o} | "
+            f"{b.optimise_seconds:.2f} | {share(o, b.placeable)} | "
+            f"{b.greedy_broken + b.optimise_broken} |"
+        )
+    suggest_median = statistics.median(asked.suggest_each)
+    naive_median = statistics.median(asked.naive_each)
+    if suggest_median <= naive_median:
+        speed = f"`suggest` is {naive_median / suggest_median:.1f} times faster than the baseline"
+    else:
+        speed = (
+            f"the baseline is {suggest_median / naive_median:.1f} times faster than `suggest` "
+            "at the median: it looks only at the few starts when the parties can come, "
+            "while `suggest` first builds the free time of the whole four weeks for every "
+            "suitable facilitator and venue"
+        )
+    suggest_p95 = p95(asked.suggest_each)
+    limits = ", ".join(f"{limit:g} s for {panels} panels" for panels, _, _, limit, _ in SIZES)
+    report = "\n".join(
+        [
+            f"## {HEADING} ({datetime.now(UTC):%Y-%m-%d})",
+            "",
+            f"Machine: {machine()}; load average {load:.2f} at the start (the machine is "
+            "shared). Measured by `./scripts/bench-scheduling`. Each way is measured beside "
+            "its baseline in the one run, so the two compare whatever else the machine is "
+            "doing.",
+            "",
+            f"Suggestions: {asked.cases} cases on a region of 300 facilitators and 60 venues, "
+            f"four weeks from Monday 22 March 2027 (across the clock change and Easter), with "
+            f"{asked.booked} panels already booked. Each case is asked alone for its "
+            f"{OPTIONS} earliest options, as a request asks; the time includes building the "
+            "diary of the region and its bookings. The baseline tries each start on the "
+            "grid and, where the parties can come, checks each suitable venue and "
+            "facilitator by scanning its windows and bookings.",
+            "",
+            *suggestion_rows,
+            "",
+            f"- 95th percentile under {ms(TARGET_SUGGEST_P95)}: "
+            f"{met(suggest_p95 < TARGET_SUGGEST_P95)} ({ms(suggest_p95)}); {speed}.",
+            f"- The two agreed on the earliest start in {asked.earliest_agree} of "
+            f"{asked.cases} cases and on every start offered in {asked.all_agree}; the "
+            f"{asked.options} options from `suggest`, and the baseline's, broke "
+            f"{asked.broken} rules of `scheduling.checker`.",
+            "",
+            "Batches: 20 working days from 22 March 2027, nothing booked before; optimise "
+            f"on 2 workers with a time limit of {limits}; seconds are wall-clock. "
+            "*Placeable alone*: panels with an option when asked alone. *At most (leads)*: "
+            "an upper bound on what any schedule can place, as each panel needs a lead and "
+            "a lead takes at most their limit of panels (a flow from panels to the leads "
+            "who could take them alone, ignoring clashes in time). *Broken rules*: what "
+            "`scheduling.checker` finds in both answers.",
+            "",
+            *batch_rows,
+            "",
+            *(verdict(b) for b in batches),
+            "",
+            f"In these regions {LEADS:.0%} of facilitators are leads, each taking "
+            f"{LEAD_LIMITS[0]} to {LEAD_LIMITS[1]} panels a month, so that leads could cover "
+            "the month's panels if time allowed. *At most (leads)* ignores clashes in time, "
+            "so the best possible schedule may place fewer.",
+            "",
+        ]
+    )
+    print(report)
+    write(report)
+    correct = asked.broken == 0 and asked.all_agree == asked.cases
+    correct = correct and all(b.greedy_broken == 0 == b.optimise_broken for b in batches)
+    return 0 if correct else 1
+
+
+HEADING = "Scheduling: suggestions and batches"
+
+
+def write(report: str) -> None:
+    """Replace this benchmark's section of BENCHMARKS.md, keeping the others."""
+    path = REPOSITORY / "BENCHMARKS.md"
+    heading = f"## {HEADING}"
+    text = (
+        path.read_text()
+        if path.exists()
+        else "# Benchmarks\n\nFigures measured by the scripts under `scripts/`.\n\n"
+    )
+    sections = text.split("\n## ")
+    kept = [sections[0]] + ["## " + s for s in sections[1:] if not ("## " + s).startswith(heading)]
+    path.write_text("\n".join(part.rstrip("\n") + "\n" for part in kept) + "\n" + report)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
