@@ -2,7 +2,9 @@
 evenly loaded, with OR-Tools CP-SAT on one stretch of days at a time.
 
 One model of a whole month (every panel x every start x every facilitator) is too big to
-solve well in a minute, so the work is cut by time, in two steps:
+solve well in a minute, so the work is cut by time, in two steps, from the better of
+greedy's answer and a sparing greedy's (`_sparing`: skilled panels and those with few
+starts first, leads and scarce skills kept out of second seats):
 
 1. Rolling horizon. The horizon is cut into blocks of BLOCK_DAYS local days, solved in time
    order. A block's model holds the panels still unplaced that can start in it, those
@@ -12,7 +14,8 @@ solve well in a minute, so the work is cut by time, in two steps:
    (WEIGHT_FLEXIBLE) than one for which this block is the last chance
    (WEIGHT_LAST_CHANCE), so a crowded block goes to the panels that need it. What a block
    places is booked before the next is built, which carries facilitators' limits and
-   clashes across the cut. The greedy answer is the hint.
+   clashes across the cut. The greedy answer is the hint. When the time would give a
+   block less than MODEL_SECONDS this step is left out and all goes to repair.
 2. Repair. The better of that and greedy's answer is improved one window at a time: for
    an unplaced panel and a block where it could go, a model holds the panels placed in
    that block and those of a few facilitators who could take it there but are at their
@@ -157,14 +160,23 @@ def optimise(
     baseline = greedy(instance)
     diary = Diary(instance)
     panels = {p.id: p for p in instance.panels}
-    start_counts = sum(diary.choices(p).starts.bit_count() for p in instance.panels)
+    # Where each panel could go with nothing placed: asked once, as it is slow to ask.
+    alone = {p.id: diary.choices(p) for p in instance.panels}
+    start_counts = sum(c.starts.bit_count() for c in alone.values())
     exact = len(instance.panels) <= EXACT_PANELS and start_counts <= EXACT_STARTS
     greedy_places = {a.panel: _place(diary, a) for a in baseline.assignments}
     stats: dict[str, object] = {"exact": exact, "greedy_placed": len(greedy_places)}
+    if not exact:
+        # Greedy's teams take leads and scarce skills for second seats, and its order
+        # leaves the panels few can take until last: a start that spares them places more.
+        spared = _sparing(instance, alone)
+        stats["sparing_placed"] = len(spared)
+        if len(spared) > len(greedy_places):
+            greedy_places = spared
 
     if exact:
         entries = [
-            _entry(diary, p, WEIGHT_LAST_CHANCE, diary.choices(p), None, pruned=False)
+            _entry(diary, p, WEIGHT_LAST_CHANCE, alone[p.id], None, pruned=False)
             for p in instance.panels
         ]
         entries = [e for e in entries if e.starts]
@@ -174,10 +186,15 @@ def optimise(
     else:
         blocks = _blocks(diary)
         rolling_end = time.perf_counter() + ROLLING_SHARE * (deadline - time.perf_counter())
-        rolled = _roll(instance, blocks, greedy_places, rolling_end, deadline, settings)
+        # With less than MODEL_SECONDS a block, the blocks' models would be cut off before
+        # they beat the start; repair windows, being smaller, make better use of the time.
+        if rolling_end - time.perf_counter() >= MODEL_SECONDS * len(blocks):
+            rolled = _roll(instance, alone, blocks, greedy_places, rolling_end, deadline, settings)
+        else:
+            rolled = {}
         places = rolled if len(rolled) > len(greedy_places) else greedy_places
         most = lead_bound(instance)
-        improved, windows = _repair(instance, blocks, places, most, deadline, settings)
+        improved, windows = _repair(instance, alone, blocks, places, most, deadline, settings)
         stats |= {
             "blocks": len(blocks),
             "rolling_placed": len(rolled),
@@ -236,6 +253,44 @@ def lead_bound(instance: Instance) -> int:
     return free + int(flow.optimal_flow())
 
 
+def _sparing(instance: Instance, alone: Mapping[str, Choices]) -> dict[str, _Place]:
+    """Greedy with two changes: panels needing a skill go first, then those with the
+    fewest starts; and each takes, at its earliest start, the leads it needs and then
+    people who are not leads, those holding the fewest skills it does not need first."""
+    diary = Diary(instance)
+    people = instance.facilitators
+    order = sorted(
+        instance.panels,
+        key=lambda p: (not p.requires_skills, alone[p.id].starts.bit_count()),
+    )
+    places: dict[str, _Place] = {}
+    for panel in order:
+        choices = diary.choices(panel)
+        if not choices.starts:
+            continue
+
+        def spare(i: int, panel: PanelSpec = panel) -> tuple[int, bool, int]:
+            extra = len(people[i].skills - panel.requires_skills - {LEAD})
+            return (extra, panel.area not in people[i].areas, diary.load[i])
+
+        for start in set_bits(choices.starts):
+            free = [i for i, bits in choices.facilitators if bits >> start & 1]
+            leads = sorted((i for i in free if LEAD in people[i].skills), key=spare)
+            leads = leads[: panel.leads_needed]
+            rest = sorted(
+                (i for i in free if i not in leads),
+                key=lambda i: (LEAD in people[i].skills, *spare(i)),
+            )
+            team = leads + rest[: panel.facilitators_needed - len(leads)]
+            venue = diary.venue_at(choices, start)
+            enough = len(leads) == panel.leads_needed and len(team) == panel.facilitators_needed
+            if enough and venue is not None:
+                places[panel.id] = _Place(start, venue, tuple(team))
+                diary.book(diary.assignment(panel, start, venue, team))
+                break
+    return places
+
+
 def _place(diary: Diary, assignment: Assignment) -> _Place:
     return _Place(
         diary.minute(assignment.start),
@@ -246,6 +301,7 @@ def _place(diary: Diary, assignment: Assignment) -> _Place:
 
 def _roll(
     instance: Instance,
+    alone: Mapping[str, Choices],
     blocks: Sequence[int],
     hints: Mapping[str, _Place],
     ends: float,
@@ -254,7 +310,7 @@ def _roll(
 ) -> dict[str, _Place]:
     """Step 1: the blocks in time order, each placing what it can of what is left."""
     diary = Diary(instance)
-    first = {p.id: diary.choices(p).starts for p in instance.panels}
+    first = {p: c.starts for p, c in alone.items()}
     places: dict[str, _Place] = {}
     for number, block in enumerate(blocks):
         later = blocks[number + 1 :]
@@ -305,6 +361,7 @@ def _roll(
 
 def _repair(
     instance: Instance,
+    alone_choices: Mapping[str, Choices],
     blocks: Sequence[int],
     places: dict[str, _Place],
     most: int,
@@ -319,7 +376,7 @@ def _repair(
     which is not worth minutes of a coordinator's wait."""
     panels = {p.id: p for p in instance.panels}
     reference = Diary(instance)
-    alone = {p.id: reference.choices(p).starts for p in instance.panels}
+    alone = {p: c.starts for p, c in alone_choices.items()}
     rng = random.Random(settings.seed)  # noqa: S311 - choosing windows, not secrets
     windows = 0
     tried: set[tuple[str, int]] = set()  # since a panel was last added
@@ -336,7 +393,7 @@ def _repair(
             return places, windows
         for panel, block in pending:
             if (panel.id, block) not in takers:
-                takers[panel.id, block] = _takers(reference, panel, block)
+                takers[panel.id, block] = _takers(reference, alone_choices[panel.id], block)
         load = _load(reference, places)
         people = instance.facilitators
         rng.shuffle(pending)
@@ -400,11 +457,11 @@ def _repair(
                 break
 
 
-def _takers(diary: Diary, panel: PanelSpec, block: int) -> list[int]:
-    """The facilitators who could take the panel in the block, with nothing else placed:
-    leads only, when it needs one, as they are the scarcer."""
-    choices = diary.choices(panel, block)
-    found = [i for i, bits in choices.facilitators if bits & choices.starts]
+def _takers(diary: Diary, choices: Choices, block: int) -> list[int]:
+    """The facilitators who could take the panel in the block, with nothing else placed
+    (`choices`): leads only, when it needs one, as they are the scarcer."""
+    panel = choices.panel
+    found = [i for i, bits in choices.facilitators if bits & choices.starts & block]
     if panel.leads_needed:
         return [i for i in found if LEAD in diary.instance.facilitators[i].skills] or found
     return found
@@ -444,10 +501,20 @@ def _window(
     longest = max(p.duration_minutes for p in diary.instance.panels)
     low = starts[0] - longest - buffers
     high = starts[-1] + panel.duration_minutes + buffers
+    # Of those, only panels holding a venue or person the panel could have can be in
+    # its way: the rest stay put, which keeps the window's model small and quick.
+    choices = diary.choices(panel, home)
+    wanted = {i for i, _ in choices.facilitators}
+    rooms = {i for i, _ in choices.venues}
     free = {
         pid
         for pid, x in places.items()
-        if (home >> x.start & 1 and low < x.start < high) or helpers & set(x.team)
+        if (
+            home >> x.start & 1
+            and low < x.start < high
+            and (x.venue in rooms or wanted & set(x.team))
+        )
+        or helpers & set(x.team)
     }
     window = home
     for pid in free:
