@@ -74,9 +74,8 @@ class PanelSpec:
 
 
 @dataclass(frozen=True)
-class Booking:
-    """A panel already booked: its facilitators and venue are taken for its time, and it
-    counts towards each facilitator's limit."""
+class _Placed:
+    """A panel at a time and venue with its facilitators; times are kept in UTC."""
 
     panel: str
     start: datetime
@@ -87,6 +86,12 @@ class Booking:
     def __post_init__(self) -> None:
         object.__setattr__(self, "start", _in_utc(self.start, "start"))
         object.__setattr__(self, "end", _in_utc(self.end, "end"))
+
+
+@dataclass(frozen=True)
+class Booking(_Placed):
+    """A panel already booked: its facilitators and venue are taken for its time, and it
+    counts towards each facilitator's limit."""
 
 
 @dataclass(frozen=True)
@@ -106,18 +111,8 @@ class Instance:
 
 
 @dataclass(frozen=True)
-class Assignment:
+class Assignment(_Placed):
     """One panel placed: when, where and who."""
-
-    panel: str
-    start: datetime
-    end: datetime
-    venue: str
-    facilitators: tuple[str, ...]
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "start", _in_utc(self.start, "start"))
-        object.__setattr__(self, "end", _in_utc(self.end, "end"))
 
 
 @dataclass(frozen=True)
@@ -413,7 +408,7 @@ def _dump_panel(panel: PanelSpec, zone: ZoneInfo) -> dict[str, Any]:
     }
 
 
-def _dump_placed(placed: Booking | Assignment, zone: ZoneInfo) -> dict[str, Any]:
+def _dump_placed(placed: _Placed, zone: ZoneInfo) -> dict[str, Any]:
     return {
         "panel": placed.panel,
         "start": _iso(placed.start, zone),

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import platform
 import random
 import statistics
 import sys
@@ -33,6 +32,7 @@ WORK = Path(tempfile.mkdtemp(prefix="njp-bench-"))
 os.environ["DATABASE_URL"] = f"sqlite:///{WORK / 'bench.sqlite'}"
 os.environ["NJP_SECRET_KEY"] = "benchmark-only-secret-key-" + "b" * 32
 
+from benchreport import machine, write  # noqa: E402
 from dateutil.rrule import rrulestr  # noqa: E402
 
 from scheduling.availability import Availability, free_between  # noqa: E402
@@ -42,7 +42,6 @@ from scheduling.intervals import Interval  # noqa: E402
 from scheduling.recurrence import WeeklyWindow  # noqa: E402
 
 LONDON = ZoneInfo("Europe/London")
-REPOSITORY = Path(__file__).resolve().parent.parent
 FACILITATORS, VENUES = 300, 60
 START = datetime(2027, 3, 22, tzinfo=LONDON)
 HORIZON = Interval(START, START + timedelta(weeks=4))
@@ -291,21 +290,6 @@ def summary(name: str, total: float, each: list[float]) -> str:
     )
 
 
-def machine() -> str:
-    model = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return (
-        f"{os.cpu_count()} cores ({model}), Python {platform.python_version()}, "
-        f"{platform.system()} {platform.release()}"
-    )
-
-
 def main() -> int:
     people, venues = dataset()
     everyone = people + venues
@@ -347,22 +331,8 @@ def main() -> int:
         ]
     )
     print(report)
-    write(report)
+    write("Availability queries", report)
     return 0 if agree == len(everyone) else 1
-
-
-def write(report: str) -> None:
-    """Replace this benchmark's section of BENCHMARKS.md, keeping the others."""
-    path = REPOSITORY / "BENCHMARKS.md"
-    heading = "## Availability queries"
-    text = (
-        path.read_text()
-        if path.exists()
-        else "# Benchmarks\n\nFigures measured by the scripts under `scripts/`.\n\n"
-    )
-    sections = text.split("\n## ")
-    kept = [sections[0]] + ["## " + s for s in sections[1:] if not ("## " + s).startswith(heading)]
-    path.write_text("\n".join(part.rstrip("\n") + "\n" for part in kept) + "\n" + report)
 
 
 if __name__ == "__main__":

@@ -19,14 +19,14 @@ Run with ./scripts/bench-scheduling; figures are printed and written to BENCHMAR
 from __future__ import annotations
 
 import os
-import platform
 import random
 import statistics
 import sys
 import time as clock
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
-from pathlib import Path
+
+from benchreport import machine, write
 
 from scheduling.availability import Availability, free_between
 from scheduling.checker import violations
@@ -45,7 +45,7 @@ from scheduling.optimise import lead_bound, optimise
 from scheduling.recurrence import LONDON, WeeklyWindow
 from scheduling.suggest import Diary, suggest
 
-REPOSITORY = Path(__file__).resolve().parent.parent
+HEADING = "Scheduling: suggestions and batches"
 # Four weeks from Monday 22 March 2027: the clocks go forward on the 28th, and Good Friday
 # and Easter Monday are bank holidays, so there are 18 working days in the first four
 # weeks; the batch regions run a few days longer to have 20.
@@ -382,21 +382,6 @@ def p95(each: list[float]) -> float:
     return ordered[max(0, int(len(ordered) * 0.95) - 1)]
 
 
-def machine() -> str:
-    model = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return (
-        f"{os.cpu_count()} cores ({model}), Python {platform.python_version()}, "
-        f"{platform.system()} {platform.release()}"
-    )
-
-
 def met(ok: bool) -> str:
     return "met" if ok else "**not met**"
 
@@ -531,27 +516,10 @@ def main() -> int:
         ]
     )
     print(report)
-    write(report)
+    write(HEADING, report)
     correct = asked.broken == 0 and asked.all_agree == asked.cases
     correct = correct and all(b.greedy_broken == 0 == b.optimise_broken for b in batches)
     return 0 if correct else 1
-
-
-HEADING = "Scheduling: suggestions and batches"
-
-
-def write(report: str) -> None:
-    """Replace this benchmark's section of BENCHMARKS.md, keeping the others."""
-    path = REPOSITORY / "BENCHMARKS.md"
-    heading = f"## {HEADING}"
-    text = (
-        path.read_text()
-        if path.exists()
-        else "# Benchmarks\n\nFigures measured by the scripts under `scripts/`.\n\n"
-    )
-    sections = text.split("\n## ")
-    kept = [sections[0]] + ["## " + s for s in sections[1:] if not ("## " + s).startswith(heading)]
-    path.write_text("\n".join(part.rstrip("\n") + "\n" for part in kept) + "\n" + report)
 
 
 if __name__ == "__main__":
