@@ -70,8 +70,9 @@ def _own_calendar(ics: str | None, between: Interval) -> tuple[Interval, ...]:
     return _busy(digest, ics, between.start, between.end)
 
 
-async def _windows(column: Any) -> dict[UUID, dict[str, list[Any]]]:
-    """Weekly patterns and one-offs for every facilitator or every venue, in two queries."""
+async def _windows(column: Any, between: Interval) -> dict[UUID, dict[str, list[Any]]]:
+    """Weekly patterns, and the one-offs that touch `between`, for every facilitator or
+    every venue, in two queries (past one-offs pile up; they are not read)."""
     by_owner: dict[UUID, dict[str, list[Any]]] = defaultdict(
         lambda: {"weekly": [], "extra": [], "away": []}
     )
@@ -86,7 +87,14 @@ async def _windows(column: Any) -> dict[UUID, dict[str, list[Any]]]:
             )
         )
     one_off_column = getattr(OneOffWindow, column)
-    for row in await OneOffWindow.select().where(one_off_column.is_not_null()):
+    one_offs = OneOffWindow.select(
+        one_off_column, OneOffWindow.starts_at, OneOffWindow.ends_at, OneOffWindow.available
+    ).where(
+        one_off_column.is_not_null()
+        & (OneOffWindow.ends_at > between.start)
+        & (OneOffWindow.starts_at < between.end)
+    )
+    for row in await one_offs:
         window = Interval(row["starts_at"], row["ends_at"])
         by_owner[row[column]]["extra" if row["available"] else "away"].append(window)
     return by_owner
@@ -147,7 +155,7 @@ async def facilitator_specs(
         .where(Facilitator.user.active == True)  # noqa: E712 - SQL
         .output(load_json=True)
     )
-    windows = await _windows("facilitator")
+    windows = await _windows("facilitator", between)
     # The instance counts panels booked inside the horizon against max_panels itself;
     # what it cannot see is the rest of each month the horizon touches.
     outside: dict[tuple[str, int, int], int] = defaultdict(int)
@@ -190,7 +198,7 @@ async def facilitator_specs(
 
 async def venue_specs(between: Interval) -> tuple[list[VenueSpec], dict[str, dict[str, Any]]]:
     rows = await Venue.select().where(Venue.active == True).output(load_json=True)  # noqa: E712
-    windows = await _windows("venue")
+    windows = await _windows("venue", between)
     specs = []
     for row in rows:
         own = windows.get(row["id"], {"weekly": [], "extra": [], "away": []})
