@@ -4,8 +4,9 @@ wins, and the database itself refuses overlapping holds whatever code writes the
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 import pytest
 from httpx import AsyncClient
@@ -62,6 +63,30 @@ async def test_fifty_simultaneous_bookings_for_the_same_time_give_exactly_one_pa
     assert await overlapping_active_holds() == []
 
 
+async def hold_directly(
+    world: World, case: UUID, venue: UUID, uid: str, start: datetime, /, **owner: UUID
+) -> None:
+    """A panel and one two-hour hold written straight to the tables, skipping every check
+    the service makes: only the database stands in the way."""
+    async with write_transaction():
+        panel = Panel(
+            case=case,
+            uid=uid,
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+            venue=venue,
+            booked_by=world.coordinator.actor.id,
+            harm_causer_arrives_at=start,
+            victim_arrives_at=start,
+        )
+        await panel.save()
+        await ResourceHold.insert(
+            ResourceHold(
+                panel=panel.id, starts_at=start, ends_at=start + timedelta(hours=2), **owner
+            )
+        )
+
+
 @pytest.mark.parametrize("resource", ["facilitator", "venue"])
 async def test_the_database_refuses_overlapping_holds_from_any_writer(
     world: World, resource: str
@@ -77,23 +102,7 @@ async def test_the_database_refuses_overlapping_holds_from_any_writer(
     async def write(n: int) -> str:
         start = evening(7) + timedelta(minutes=n)  # all overlap: two hours from 18:00-18:49
         try:
-            async with write_transaction():
-                panel = Panel(
-                    case=case,
-                    uid=f"test-{n}",
-                    starts_at=start,
-                    ends_at=start + timedelta(hours=2),
-                    venue=staff["venue"],
-                    booked_by=world.coordinator.actor.id,
-                    harm_causer_arrives_at=start,
-                    victim_arrives_at=start,
-                )
-                await panel.save()
-                await ResourceHold.insert(
-                    ResourceHold(
-                        panel=panel.id, starts_at=start, ends_at=start + timedelta(hours=2), **owner
-                    )
-                )
+            await hold_directly(world, case, staff["venue"], f"test-{n}", start, **owner)
         except Exception as refused:  # the engine's own error, whichever engine it is
             return f"{type(refused).__name__}: {refused}"
         return "held"
@@ -111,24 +120,7 @@ async def test_touching_holds_are_not_a_clash(world: World) -> None:
     staff = await staff_the_scheme(world)
     case = await ready_case(world, [(evening(8), evening(8, 21))])
     for start in (evening(8), evening(8, 20)):
-        async with write_transaction():
-            panel = Panel(
-                case=case,
-                uid=f"touch-{start.hour}",
-                starts_at=start,
-                ends_at=start + timedelta(hours=2),
-                venue=staff["venue"],
-                booked_by=world.coordinator.actor.id,
-                harm_causer_arrives_at=start,
-                victim_arrives_at=start,
-            )
-            await panel.save()
-            await ResourceHold.insert(
-                ResourceHold(
-                    panel=panel.id,
-                    facilitator=staff["lead"],
-                    starts_at=start,
-                    ends_at=start + timedelta(hours=2),
-                )
-            )
+        await hold_directly(
+            world, case, staff["venue"], f"touch-{start.hour}", start, facilitator=staff["lead"]
+        )
     assert await ResourceHold.count() == 2
