@@ -1,108 +1,90 @@
 """Batch scheduling: many panels at once, as many placed as possible, then earlier, local and
-evenly loaded, with OR-Tools CP-SAT on one stretch of days at a time.
+evenly loaded, with OR-Tools CP-SAT.
 
-One model of a whole month (every panel x every start x every facilitator) is too big to
-solve well in a minute, so the work is cut by time, in two steps, from the better of
-greedy's answer and a sparing greedy's (`_sparing`: skilled panels and those with few
-starts first, leads and scarce skills kept out of second seats):
+The work is cut by resource, scarce first. How many panels a month holds is decided by the
+leads: every panel needs one, they are two volunteers in five and reach their monthly
+limits first, and a youth or Welsh panel needs two people with that skill. Ordinary second
+seats are many, and can be filled once the rest is settled. So:
 
-1. Rolling horizon. The horizon is cut into blocks of BLOCK_DAYS local days, solved in time
-   order. A block's model holds the panels still unplaced that can start in it, those
-   with the fewest chances left first and at most ROLL_PANELS (nearly every panel could
-   go in nearly every block, and a model of them all is not solved in its share of the
-   time); one that could also start in a later block is worth less there
-   (WEIGHT_FLEXIBLE) than one for which this block is the last chance
-   (WEIGHT_LAST_CHANCE), so a crowded block goes to the panels that need it. What a block
-   places is booked before the next is built, which carries facilitators' limits and
-   clashes across the cut. The greedy answer is the hint. When the time would give a
-   block less than MODEL_SECONDS this step is left out and all goes to repair.
-2. Repair. The better of that and greedy's answer is improved one window at a time: for
-   an unplaced panel and a block where it could go, a model holds the panels placed in
-   that block and those of a few facilitators who could take it there but are at their
-   limit (free to move within the blocks they are in; limits, mostly the leads', are
-   what ties one part of the month to another), the unplaced panel and a few others,
-   with everything else held fixed. A window's answer never places fewer, so the answer
-   only gets better, and it is never worse than greedy's. Repair stops when every window
-   has been tried since a panel was last added, or when as many are placed as the
-   leads' limits allow (`lead_bound`), so a month that is quickly done is quickly
-   answered.
+1. Starts. Greedy; a sparing greedy that keeps leads and people with scarce skills out of
+   second seats (`_sparing`); and a start read off the leads' flow (`_LeadFlow`): a
+   min-cost flow gives each panel a lead and a day so that no lead goes past their limit
+   or takes more panels in a day than fit, and a model holding each panel to its lead and
+   day finds it a time and a room. The one that places most is the hint.
+2. Scarce first. One model of the whole horizon holding, per panel, its start, its venue,
+   its lead seats and, for a panel that needs a skill, all its seats. It stops as soon as
+   it places as many panels as the leads' flow allows (`lead_bound`), which proves that
+   number the best any schedule can do.
+3. Ordinary seats, panel by panel: the free person with the lowest cost (`_seat`).
+4. Soft goals. The whole model (every seat), hinted with that answer and held to at least
+   as many panels, spends what is left of its share of the time on earlier, local and
+   evenly loaded.
 
-Small instances (a handful of panels, as in the tests) are one model with nothing pruned,
-so their answer is the proven best.
+In every model a panel's start is one integer variable and each venue or facilitator it
+could have is one yes-or-no with "the start is one of the times this one is free", so a
+month of 400 panels is tens of thousands of variables, not the millions of one variable
+per start and person; CP-SAT's neighbourhood search then moves a few panels at a time.
+
+An instance of a dozen panels or so is the whole model solved to the end: its answer is the
+proven best. Every answer is at least as good as greedy's.
 """
 
 from __future__ import annotations
 
-import random
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from functools import cache
 
-from ortools.graph.python import max_flow  # type: ignore[import-untyped]
+from ortools.graph.python import min_cost_flow  # type: ignore[import-untyped]
 from ortools.sat.python import cp_model
 
 from scheduling.greedy import greedy
 from scheduling.instance import (
     Assignment,
-    Booking,
+    FacilitatorSpec,
     Instance,
     PanelSpec,
     Solution,
     Unscheduled,
 )
-from scheduling.suggest import LEAD, Choices, Diary, set_bits
+from scheduling.suggest import LEAD, Choices, Diary, at_least, set_bits
 
-# A block is this many local days. Two days hold one or two of a panel's evenings, which
-# keeps a block's model to a few thousand choices even for a 400-panel month.
-BLOCK_DAYS = 2
-# Facilitators at their limit whose panels a repair window frees, besides those in its
-# block: each has a handful, so the model stays small.
-HELPERS = 3
-# Unplaced panels in a repair window's model besides the one it is for.
-REPAIR_OTHERS = 4
-# Panels in one block's model in step 1 at most, those with the fewest chances left first.
-ROLL_PANELS = 30
-# The least time one model is given: building and presolving a block's model takes a
-# few tenths of a second, and a model stopped before its first answer is time wasted.
-MODEL_SECONDS = 0.3
-# Kept back from the time limit for building the last model and the answer.
-FINISHING_SECONDS = 0.5
-# The most one repair window is given: its model is small, and one that has found no
-# better in a second seldom does in ten; the time is better spent on other windows.
-WINDOW_SECONDS = 1.0
-# Share of the time (after greedy) given to the rolling horizon; the rest goes to repair.
-ROLLING_SHARE = 0.4
-# K: starts kept per panel in one model, spread over its days (earliest first on each).
-# A panel's evening has 3-6 starts on a 30-minute grid, so 12 keeps every start of a
-# two-day block in nearly every case and caps the odd panel available all day.
-STARTS_PER_PANEL = 12
-# M: facilitators kept per start, the most promising first (from the panel's area, with
-# the most room under their limit, fewest panels). Eight give 28 possible pairs, enough
-# for the solver to steer round other panels at the same time; more only adds look-alikes.
-FACILITATORS_PER_START = 8
-# ...of which at least this many leads when there are, as every panel needs one.
-LEADS_PER_START = 3
-# Venues kept per start: the panel's own area first, then the smallest that fit.
-VENUES_PER_START = 4
-# Below both sizes an instance is one model with nothing pruned: solved to the optimum.
+# Below both sizes an instance is the whole model solved to the end.
 EXACT_PANELS = 12
 EXACT_STARTS = 600
+# Shares of the time limit: the scarce model may run until this share has gone (it stops
+# sooner when it reaches the leads' bound); the soft goals then get at most this share,
+# so a month whose count is proven early is answered early; the flow's start at most this.
+SCARCE_SHARE = 0.75
+POLISH_SHARE = 0.3
+FLOW_START_SHARE = 0.1
+# The least time worth giving a model: building and presolving it takes a few tenths.
+MODEL_SECONDS = 0.3
+# Kept back from the time limit for building the answer.
+FINISHING_SECONDS = 0.5
+# A panel with more candidates than this for one lead's day is not searched for the most
+# that fit (the count of intervals that fit is used instead, which can only be higher).
+EXACT_DAY_PANELS = 14
 
-WEIGHT_LAST_CHANCE = 3
-WEIGHT_FLEXIBLE = 2
-# Soft goals, in DESIGN order, per placed panel: a quarter of an hour later costs 1; a
-# facilitator from outside the panel's area 3 (so keeping both local is worth starting
-# 90 minutes later the same evening, never another day); each panel a facilitator
-# already has 1 (up to LOAD_CAP), a lead beyond those needed 2 and each skill the panel
-# does not need 1 (keeping scarce people for the panels only they can take); a venue
-# outside the panel's area 2.
+# Soft goals, in DESIGN order, per placed panel, in quarter hours: a quarter of an hour
+# later costs 1; a facilitator from outside the panel's area 3 (so keeping both local is
+# worth starting 90 minutes later the same evening, never another day); each panel a
+# facilitator already has 1 (up to LOAD_CAP), a lead beyond those needed 2 and each skill
+# the panel does not need 1 (keeping scarce people for the panels only they can take); a
+# venue outside the panel's area 2.
 EARLIER_MINUTES = 15
 NOT_LOCAL = 3
 SPARE_LEAD = 2
 SPARE_SKILL = 1
 VENUE_NOT_LOCAL = 2
 LOAD_CAP = 5
+# In the leads' flow: the cost of a day later, and of a lead's second panel in one day
+# (which seldom fits round rooms and others' times). Where the leads live is left to the
+# soft goals: weighing it here places fewer in the start it gives.
+FLOW_DAY = 1
+FLOW_SECOND_IN_A_DAY = 50
 
 
 @dataclass(frozen=True)
@@ -112,32 +94,6 @@ class _Place:
     start: int
     venue: int
     team: tuple[int, ...]
-
-
-@dataclass(frozen=True)
-class _Start:
-    """One start a model may choose for a panel, with who and where could do it then."""
-
-    minute: int
-    venues: tuple[int, ...]
-    facilitators: tuple[int, ...]
-
-
-@dataclass(frozen=True)
-class _Entry:
-    panel: PanelSpec
-    weight: int
-    starts: tuple[_Start, ...]
-
-
-@dataclass(frozen=True)
-class _Found:
-    """One model's answer: where its panels go, whether CP-SAT proved it the best, and
-    whether it beats the hint it started from."""
-
-    places: dict[str, _Place]
-    optimal: bool
-    better: bool
 
 
 @dataclass(frozen=True)
@@ -154,55 +110,30 @@ def optimise(
     model is solved to the end within its time; when time cuts a search short, CP-SAT's
     parallel search may differ from run to run."""
     began = time.perf_counter()
-    # Kept back for what CP-SAT's clock does not see: building each model, and the answer.
     deadline = began + time_limit_seconds - min(FINISHING_SECONDS, 0.05 * time_limit_seconds)
     settings = _Settings(workers, seed)
-    baseline = greedy(instance)
     diary = Diary(instance)
     panels = {p.id: p for p in instance.panels}
     # Where each panel could go with nothing placed: asked once, as it is slow to ask.
     alone = {p.id: diary.choices(p) for p in instance.panels}
-    start_counts = sum(c.starts.bit_count() for c in alone.values())
-    exact = len(instance.panels) <= EXACT_PANELS and start_counts <= EXACT_STARTS
-    greedy_places = {a.panel: _place(diary, a) for a in baseline.assignments}
-    stats: dict[str, object] = {"exact": exact, "greedy_placed": len(greedy_places)}
-    if not exact:
-        # Greedy's teams take leads and scarce skills for second seats, and its order
-        # leaves the panels few can take until last: a start that spares them places more.
-        spared = _sparing(instance, alone)
-        stats["sparing_placed"] = len(spared)
-        if len(spared) > len(greedy_places):
-            greedy_places = spared
+    baseline = {a.panel: _place(diary, a) for a in greedy(instance).assignments}
+    start_count = sum(c.starts.bit_count() for c in alone.values())
+    exact = len(instance.panels) <= EXACT_PANELS and start_count <= EXACT_STARTS
+    stats: dict[str, object] = {"exact": exact, "greedy_placed": len(baseline)}
 
     if exact:
-        entries = [
-            _entry(diary, p, WEIGHT_LAST_CHANCE, alone[p.id], None, pruned=False)
-            for p in instance.panels
-        ]
-        entries = [e for e in entries if e.starts]
-        found = _solve(diary, entries, greedy_places, deadline - time.perf_counter(), settings)
-        places, optimal = (found.places, found.optimal) if found else (greedy_places, False)
-        stats |= {"blocks": 1, "optimal": optimal}
+        whole = _Model(diary, alone.values(), scarce_only=False, soft=True)
+        whole.hint(baseline)
+        found = whole.solve(deadline - time.perf_counter(), settings, neighbourhoods=False)
+        places = found.places if found and len(found.places) >= len(baseline) else baseline
+        stats["optimal"] = bool(found and found.optimal)
     else:
-        blocks = _blocks(diary)
-        rolling_end = time.perf_counter() + ROLLING_SHARE * (deadline - time.perf_counter())
-        # With less than MODEL_SECONDS a block, the blocks' models would be cut off before
-        # they beat the start; repair windows, being smaller, make better use of the time.
-        if rolling_end - time.perf_counter() >= MODEL_SECONDS * len(blocks):
-            rolled = _roll(instance, alone, blocks, greedy_places, rolling_end, deadline, settings)
-        else:
-            rolled = {}
-        places = rolled if len(rolled) > len(greedy_places) else greedy_places
-        most = lead_bound(instance)
-        improved, windows = _repair(instance, alone, blocks, places, most, deadline, settings)
-        stats |= {
-            "blocks": len(blocks),
-            "rolling_placed": len(rolled),
-            "lead_bound": most,
-            "windows": windows,
-            "optimal": False,
-        }
-        places = improved
+        places = _in_stages(
+            diary, alone, baseline, (began, deadline, time_limit_seconds), settings, stats
+        )
+        if len(places) < len(baseline):
+            places = baseline
+        stats["optimal"] = False
 
     final = Diary(instance)
     order = {p.id: i for i, p in enumerate(instance.panels)}
@@ -224,33 +155,472 @@ def optimise(
     return Solution(tuple(assignments), unscheduled, stats)
 
 
+def _in_stages(
+    diary: Diary,
+    alone: Mapping[str, Choices],
+    baseline: Mapping[str, _Place],
+    clock: tuple[float, float, float],
+    settings: _Settings,
+    stats: dict[str, object],
+) -> dict[str, _Place]:
+    """Steps 1 to 4 of the module's docstring, within the time: `clock` is when optimise
+    began, its deadline and its time limit."""
+    began, deadline, limit = clock
+    instance = diary.instance
+    flow = _LeadFlow(diary, alone)
+    most = flow.bound
+    spared = _sparing(instance, alone)
+    seconds = min(FLOW_START_SHARE * limit, deadline - time.perf_counter())
+    flowed = flow.start(diary, alone, seconds, settings)
+    starts = {"greedy": baseline, "sparing": spared, "lead flow": flowed}
+    name, hint = max(starts.items(), key=lambda item: len(item[1]))
+    stats |= {
+        "sparing_placed": len(spared),
+        "flow_placed": len(flowed),
+        "start": name,
+        "lead_bound": most,
+    }
+
+    scarce = dict(hint)
+    scarce_end = min(deadline, began + SCARCE_SHARE * limit)
+    if len(hint) < most and scarce_end - time.perf_counter() >= MODEL_SECONDS:
+        model = _Model(diary, alone.values(), scarce_only=True, soft=False)
+        model.hint(hint)
+        found = model.solve(scarce_end - time.perf_counter(), settings, enough=most)
+        if found is not None and len(found.places) > len(hint):
+            scarce = found.places
+    stats["scarce_placed"] = len(scarce)
+
+    seated = _seat(diary, alone, scarce)
+    stats["seated"] = len(seated)
+    places = seated if len(seated) >= len(baseline) else dict(baseline)
+
+    polish_end = min(deadline, time.perf_counter() + POLISH_SHARE * limit)
+    if polish_end - time.perf_counter() >= MODEL_SECONDS:
+        whole = _Model(diary, alone.values(), scarce_only=False, soft=True, at_least=len(places))
+        whole.hint(places)
+        found = whole.solve(polish_end - time.perf_counter(), settings)
+        if found is not None and len(found.places) >= len(places):
+            places = found.places
+    stats["proven"] = len(places) >= most
+    return places
+
+
 def lead_bound(instance: Instance) -> int:
-    """The most panels any answer could place, by leads alone: a panel needs a lead, and a
-    lead takes at most their limit of panels (less what is booked). A flow from each panel
-    that could go alone to the leads who could take it then; clashes in time are left
-    out, so the true best may be lower. Panels needing no lead count when they could go
-    alone."""
+    """The most panels any answer could place, by leads alone: a panel needs its leads, a
+    lead takes at most their limit of panels (less what is booked) and, on each day, at
+    most as many as fit one after another in the times they could take them. A flow from
+    each panel that could go alone to the leads who could take it on each day; clashes
+    with rooms and second seats are left out, so the true best may be lower."""
     diary = Diary(instance)
-    people = instance.facilitators
-    count = len(instance.panels)
-    flow = max_flow.SimpleMaxFlow()
-    source, sink = count + len(people), count + len(people) + 1
-    free = 0
-    for p, panel in enumerate(instance.panels):
-        choices = diary.choices(panel)
-        if not choices.starts:
+    return _LeadFlow(diary, {p.id: diary.choices(p) for p in instance.panels}).bound
+
+
+class _LeadFlow:
+    """Panels to (lead, day) to leads, as a min-cost flow: the most panels the leads'
+    limits and days allow, each given a lead and a day, earlier and local first."""
+
+    def __init__(self, diary: Diary, alone: Mapping[str, Choices]) -> None:
+        people = diary.instance.facilitators
+        self.days = _days(diary)
+        # (lead, day) -> panel -> the starts the lead could take it at that day
+        candidates: dict[tuple[int, date], dict[str, list[int]]] = {}
+        free, needing = 0, []
+        demand: dict[str, int] = {}
+        for panel in diary.instance.panels:
+            choices = alone[panel.id]
+            if not choices.starts:
+                continue
+            if not panel.leads_needed:
+                free += 1
+                continue
+            needing.append(panel)
+            demand[panel.id] = _lead_demand(people, choices)
+            for f, bits in choices.facilitators:
+                if LEAD not in people[f].skills:
+                    continue
+                for day, mask in self.days:
+                    if found := set_bits(bits & choices.starts & mask):
+                        candidates.setdefault((f, day), {})[panel.id] = found
+
+        flow = min_cost_flow.SimpleMinCostFlow()
+        nodes: dict[object, int] = {}
+
+        def node(key: object) -> int:
+            return nodes.setdefault(key, len(nodes))
+
+        source, sink = node("source"), node("sink")
+        wanted = sum(demand.values())
+        for panel in needing:
+            flow.add_arc_with_capacity_and_unit_cost(source, node(panel.id), demand[panel.id], 0)
+        order = {day: i for i, (day, _) in enumerate(self.days)}
+        lengths = {p.id: p.duration_minutes for p in needing}
+        self._arcs: dict[int, tuple[str, int, date]] = {}
+        for (f, day), starts in candidates.items():
+            here = node(("day", f, day))
+            for panel_id in starts:
+                cost = FLOW_DAY * order[day]
+                arc = flow.add_arc_with_capacity_and_unit_cost(node(panel_id), here, 1, cost)
+                self._arcs[arc] = (panel_id, f, day)
+            for k in range(_most_in_a_day(starts, lengths)):
+                flow.add_arc_with_capacity_and_unit_cost(
+                    here, node(("lead", f)), 1, FLOW_SECOND_IN_A_DAY * k
+                )
+        for f, person in enumerate(people):
+            if LEAD in person.skills and ("lead", f) in nodes:
+                room = max(0, person.max_panels - diary.load[f])
+                flow.add_arc_with_capacity_and_unit_cost(node(("lead", f)), sink, room, 0)
+        # The most flow at the least cost: what cannot go through the leads goes round them
+        # at a cost no path through them reaches.
+        flow.add_arc_with_capacity_and_unit_cost(source, sink, wanted, 10**9)
+        flow.set_node_supply(source, wanted)
+        flow.set_node_supply(sink, -wanted)
+        status = flow.solve()
+        if status != flow.OPTIMAL:  # pragma: no cover - the bypass arc makes it feasible
+            raise RuntimeError(f"the leads' flow did not solve ({status})")
+        given: dict[str, list[tuple[int, date]]] = {}
+        for arc, (panel_id, f, day) in self._arcs.items():
+            if flow.flow(arc):
+                given.setdefault(panel_id, []).append((f, day))
+        # A panel counts when all its leads are given; those needing the fewest go first.
+        through = sum(len(v) for v in given.values())
+        self.bound = free
+        for panel in sorted(needing, key=lambda p: demand[p.id]):
+            if demand[panel.id] > through:
+                break
+            through -= demand[panel.id]
+            self.bound += 1
+        # The start only uses panels whose leads are all on one day.
+        self.given = {
+            panel_id: pairs
+            for panel_id, pairs in given.items()
+            if len(pairs) == demand[panel_id] and len({d for _, d in pairs}) == 1
+        }
+
+    def start(
+        self, diary: Diary, alone: Mapping[str, Choices], seconds: float, settings: _Settings
+    ) -> dict[str, _Place]:
+        """Each panel the flow gives a lead and a day, held to them (with its other seats
+        when it needs a skill, from people who are not leads): a time and a room for as
+        many as fit."""
+        if seconds < MODEL_SECONDS or not self.given:
+            return {}
+        people = diary.instance.facilitators
+        masks = dict(self.days)
+        held = []
+        for panel_id, pairs in self.given.items():
+            choices = alone[panel_id]
+            leads = {f for f, _ in pairs}
+            starts = choices.starts & masks[pairs[0][1]]
+            for f, bits in choices.facilitators:
+                if f in leads:
+                    starts &= bits
+            team = tuple(
+                (f, bits & starts)
+                for f, bits in choices.facilitators
+                if bits & starts
+                and (f in leads or (choices.panel.requires_skills and LEAD not in people[f].skills))
+            )
+            held.append(replace(choices, facilitators=team, starts=starts))
+        model = _Model(diary, held, scarce_only=True, soft=False)
+        found = model.solve(seconds, settings, neighbourhoods=False)
+        return found.places if found is not None else {}
+
+
+def _lead_demand(people: Sequence[FacilitatorSpec], choices: Choices) -> int:
+    """How many leads the panel takes at least: its leads, and more when, at every start,
+    too few people who are not leads could fill its other seats (a Welsh panel where the
+    only Welsh speakers free are leads)."""
+    panel = choices.panel
+    others = [bits for f, bits in choices.facilitators if LEAD not in people[f].skills]
+    seats = panel.facilitators_needed - panel.leads_needed
+    for short in range(seats + 1):
+        if at_least(others, seats - short, choices.starts) & choices.starts:
+            return panel.leads_needed + short
+    return panel.leads_needed + seats  # pragma: no cover - short == seats always matches
+
+
+def _most_in_a_day(starts: Mapping[str, list[int]], lengths: Mapping[str, int]) -> int:
+    """The most of these panels one person can take one after another, each at one of its
+    starts; for many panels, the most intervals that fit, which is never fewer."""
+    items = sorted(starts.items())
+    if len(items) > EXACT_DAY_PANELS:
+        ends, count, free_from = sorted((m + lengths[p], m) for p, ms in items for m in ms), 0, -1
+        for end, begin in ends:
+            if begin >= free_from:
+                count, free_from = count + 1, end
+        return min(count, len(items))
+
+    @cache
+    def most(free_from: int, taken: int) -> int:
+        best = 0
+        for k, (panel_id, minutes) in enumerate(items):
+            if taken >> k & 1:
+                continue
+            # Its earliest start after `free_from` leaves the most room for the rest.
+            first = next((m for m in minutes if m >= free_from), None)
+            if first is not None:
+                best = max(best, 1 + most(first + lengths[panel_id], taken | 1 << k))
+        return best
+
+    return most(-1, 0)
+
+
+def _days(diary: Diary) -> list[tuple[date, int]]:
+    """Each local day of the horizon with the grid starts in it, in time order."""
+    horizon = diary.instance.horizon
+    day = horizon.start.astimezone(diary.zone).date()
+    found = []
+    while _midnight(diary, day) < horizon.end:
+        following = day + timedelta(days=1)
+        low = max(diary.minute(_midnight(diary, day)), 0)
+        high = max(diary.minute(_midnight(diary, following)), 0)
+        if mask := diary.grid & (((1 << high) - 1) ^ ((1 << low) - 1)):
+            found.append((day, mask))
+        day = following
+    return found
+
+
+def _midnight(diary: Diary, day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=diary.zone)
+
+
+@dataclass(frozen=True)
+class _Found:
+    """A model's answer: where its panels go, and whether CP-SAT proved it the best."""
+
+    places: dict[str, _Place]
+    optimal: bool
+
+
+@dataclass(frozen=True)
+class _Vars:
+    """One panel's variables: whether it is placed, its start, and a yes-or-no for each
+    facilitator (seats) and venue (rooms) it could have."""
+
+    placed: cp_model.IntVar
+    start: cp_model.IntVar
+    starts: tuple[int, ...]
+    seats: dict[int, cp_model.IntVar]
+    rooms: dict[int, cp_model.IntVar]
+    # Only the leads are seats here (the model is `scarce_only` and the panel needs no skill).
+    leads_only: bool
+
+
+class _Model:
+    """CP-SAT's model of where panels go: each at most once, at one of its starts, with a
+    venue and its facilitators all free then, none of them in two places at once or past
+    their limit. `scarce_only` leaves out the seats any free person could fill (a panel's
+    seats beyond its leads when it needs no skill). `soft` adds the soft goals below the
+    count; `at_least` holds the count to that many."""
+
+    def __init__(
+        self,
+        diary: Diary,
+        choices: Iterable[Choices],
+        *,
+        scarce_only: bool,
+        soft: bool,
+        at_least: int = 0,
+    ) -> None:
+        people, venues = diary.instance.facilitators, diary.instance.venues
+        self.diary = diary
+        self.model = model = cp_model.CpModel()
+        self.vars: dict[str, _Vars] = {}
+        self.needed = {p.id: p.leads_needed for p in diary.instance.panels}
+        held: dict[tuple[str, int], list[cp_model.IntervalVar]] = {}
+        uses: dict[int, list[cp_model.IntVar]] = {}
+        costs: list[cp_model.LinearExprT] = []
+        soft_most = 0
+        for choice in choices:
+            panel, starts = choice.panel, tuple(set_bits(choice.starts))
+            if not starts:
+                continue
+            placed = model.new_bool_var("")
+            start = model.new_int_var_from_domain(cp_model.Domain.from_values(starts), "")
+            minutes = panel.duration_minutes
+            ordinary = scarce_only and not panel.requires_skills
+            seats: dict[int, cp_model.IntVar] = {}
+            for f, bits in choice.facilitators:
+                if not bits & choice.starts or (ordinary and LEAD not in people[f].skills):
+                    continue
+                seats[f] = seat = self._when_free(start, starts, bits & choice.starts)
+                held.setdefault(("f", f), []).append(
+                    model.new_optional_fixed_size_interval_var(start, minutes, seat, "")
+                )
+                uses.setdefault(f, []).append(seat)
+            leads = [y for f, y in seats.items() if LEAD in people[f].skills]
+            if ordinary:
+                model.add(sum(leads) == panel.leads_needed * placed)
+            else:
+                model.add(sum(seats.values()) == panel.facilitators_needed * placed)
+                model.add(sum(leads) >= panel.leads_needed * placed)
+            rooms: dict[int, cp_model.IntVar] = {}
+            for v, bits in choice.venues:
+                if not bits & choice.starts:
+                    continue
+                rooms[v] = room = self._when_free(start, starts, bits & choice.starts)
+                before, after = venues[v].buffer_before_minutes, venues[v].buffer_after_minutes
+                held.setdefault(("v", v), []).append(
+                    model.new_optional_fixed_size_interval_var(
+                        start - before, before + minutes + after, room, ""
+                    )
+                )
+            model.add(sum(rooms.values()) == placed)
+            self.vars[panel.id] = _Vars(placed, start, starts, seats, rooms, ordinary)
+            if soft:
+                # Later costs a minute a minute; the rest in quarter hours. An unplaced
+                # panel's start is free, and sits at its earliest, costing nothing extra.
+                costs.append(starts[0] - start)
+                seat_costs = {f: _cost(diary, panel, f) for f in seats}
+                costs += [-EARLIER_MINUTES * c * seats[f] for f, c in seat_costs.items()]
+                away = {v: VENUE_NOT_LOCAL * (venues[v].area != panel.area) for v in rooms}
+                costs += [-EARLIER_MINUTES * c * rooms[v] for v, c in away.items()]
+                dearest = sorted(seat_costs.values(), reverse=True)[: panel.facilitators_needed]
+                soft_most = max(
+                    soft_most,
+                    starts[-1] - starts[0] + EARLIER_MINUTES * (sum(dearest) + VENUE_NOT_LOCAL),
+                )
+        for intervals in held.values():
+            if len(intervals) > 1:
+                model.add_no_overlap(intervals)
+        for f, used in uses.items():
+            if len(used) > people[f].max_panels - diary.load[f]:
+                model.add(sum(used) <= people[f].max_panels - diary.load[f])
+        count = cp_model.LinearExpr.sum([v.placed for v in self.vars.values()])
+        if at_least:
+            model.add(count >= at_least)
+        # Big enough that one more panel placed outweighs every soft goal of all of them.
+        unit = (len(self.vars) + 1) * (soft_most + 1)
+        model.maximize(unit * count + cp_model.LinearExpr.sum(costs) if soft else count)
+
+    def _when_free(
+        self, start: cp_model.IntVar, starts: Sequence[int], bits: int
+    ) -> cp_model.IntVar:
+        """A yes-or-no that, when yes, holds the start to the times in `bits`."""
+        chosen = self.model.new_bool_var("")
+        free = set_bits(bits)
+        if len(free) < len(starts):
+            self.model.add_linear_expression_in_domain(
+                start, cp_model.Domain.from_values(free)
+            ).only_enforce_if(chosen)
+        return chosen
+
+    def hint(self, places: Mapping[str, _Place]) -> None:
+        """Starts the search from `places` (what of it the model holds)."""
+        people = self.diary.instance.facilitators
+        for panel_id, v in self.vars.items():
+            place = places.get(panel_id)
+            if place is None or place.start not in v.starts:
+                place = None
+            team = set(place.team) if place is not None else set()
+            if place is not None and v.leads_only:
+                # A team of two leads has one of them in a seat this model leaves out.
+                needed = self.needed[panel_id]
+                team = {f for f in place.team if LEAD in people[f].skills and f in v.seats}
+                team = set(sorted(team)[:needed])
+            self.model.add_hint(v.placed, place is not None)
+            self.model.add_hint(v.start, place.start if place is not None else v.starts[0])
+            for f, seat in v.seats.items():
+                self.model.add_hint(seat, f in team)
+            for r, room in v.rooms.items():
+                self.model.add_hint(room, place is not None and r == place.venue)
+
+    def solve(
+        self,
+        seconds: float,
+        settings: _Settings,
+        *,
+        neighbourhoods: bool = True,
+        enough: int | None = None,
+    ) -> _Found | None:
+        """Where CP-SAT puts the panels within `seconds`; None if it found nothing. With
+        `neighbourhoods`, only its neighbourhood searches run: on a big model they improve
+        an answer far faster than a search that also tries to prove it best. `enough`
+        stops the search once that many panels are placed."""
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(0.01, seconds)
+        solver.parameters.num_workers = settings.workers
+        solver.parameters.random_seed = settings.seed
+        # One worker runs one search, and with it alone a neighbourhood search never starts.
+        solver.parameters.use_lns_only = neighbourhoods and settings.workers > 1
+        # Probing and symmetry detection take seconds on a month's model before the search
+        # starts, and find little here.
+        solver.parameters.cp_model_probing_level = 0
+        solver.parameters.symmetry_level = 0
+        watch = _Enough(list(v.placed for v in self.vars.values()), enough)
+        status = solver.solve(self.model, watch)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        found = {}
+        for panel_id, v in self.vars.items():
+            if solver.boolean_value(v.placed):
+                team = tuple(f for f, seat in v.seats.items() if solver.boolean_value(seat))
+                room = next(r for r, z in v.rooms.items() if solver.boolean_value(z))
+                found[panel_id] = _Place(solver.value(v.start), room, team)
+        return _Found(found, status == cp_model.OPTIMAL)
+
+
+class _Enough(cp_model.CpSolverSolutionCallback):
+    """Stops the search once `enough` panels are placed (nothing better can be found)."""
+
+    def __init__(self, placed: list[cp_model.IntVar], enough: int | None) -> None:
+        super().__init__()
+        self.placed = placed
+        self.enough = enough
+
+    def on_solution_callback(self) -> None:
+        if self.enough is not None and sum(map(self.boolean_value, self.placed)) >= self.enough:
+            self.stop_search()
+
+
+def _seat(
+    diary: Diary, alone: Mapping[str, Choices], places: Mapping[str, _Place]
+) -> dict[str, _Place]:
+    """Fills the seats the scarce model left out: for each panel short of people, those
+    with the fewest to choose from first, the free person with the lowest cost. A panel
+    that cannot be filled is left out."""
+    people, panels = diary.instance.facilitators, {p.id: p for p in diary.instance.panels}
+    load = list(diary.load)
+    busy: dict[int, list[tuple[int, int]]] = {}
+    for panel_id, place in places.items():
+        for f in place.team:
+            load[f] += 1
+            busy.setdefault(f, []).append(_span(panels[panel_id], place))
+
+    def free(panel_id: str, place: _Place) -> list[int]:
+        low, high = _span(panels[panel_id], place)
+        return [
+            f
+            for f, bits in alone[panel_id].facilitators
+            if bits >> place.start & 1
+            and f not in place.team
+            and load[f] < people[f].max_panels
+            and all(high <= a or b <= low for a, b in busy.get(f, []))
+        ]
+
+    seated = {}
+    short = []
+    for panel_id, place in places.items():
+        if len(place.team) >= panels[panel_id].facilitators_needed:
+            seated[panel_id] = place
+        else:
+            short.append(panel_id)
+    for panel_id in sorted(short, key=lambda p: len(free(p, places[p]))):
+        place, panel = places[panel_id], panels[panel_id]
+        chosen = sorted(free(panel_id, place), key=lambda f: (_cost(diary, panel, f), f))
+        chosen = chosen[: panel.facilitators_needed - len(place.team)]
+        if len(place.team) + len(chosen) < panel.facilitators_needed:
             continue
-        if not panel.leads_needed:
-            free += 1
-            continue
-        flow.add_arc_with_capacity(source, p, 1)
-        for f, bits in choices.facilitators:
-            if LEAD in people[f].skills and bits & choices.starts:
-                flow.add_arc_with_capacity(p, count + f, 1)
-    for f, person in enumerate(people):
-        flow.add_arc_with_capacity(count + f, sink, max(0, person.max_panels - diary.load[f]))
-    flow.solve(source, sink)
-    return free + int(flow.optimal_flow())
+        for f in chosen:
+            load[f] += 1
+            busy.setdefault(f, []).append(_span(panel, place))
+        seated[panel_id] = replace(place, team=place.team + tuple(chosen))
+    return seated
+
+
+def _span(panel: PanelSpec, place: _Place) -> tuple[int, int]:
+    return place.start, place.start + panel.duration_minutes
 
 
 def _sparing(instance: Instance, alone: Mapping[str, Choices]) -> dict[str, _Place]:
@@ -299,514 +669,9 @@ def _place(diary: Diary, assignment: Assignment) -> _Place:
     )
 
 
-def _roll(
-    instance: Instance,
-    alone: Mapping[str, Choices],
-    blocks: Sequence[int],
-    hints: Mapping[str, _Place],
-    ends: float,
-    deadline: float,
-    settings: _Settings,
-) -> dict[str, _Place]:
-    """Step 1: the blocks in time order, each placing what it can of what is left."""
-    diary = Diary(instance)
-    first = {p: c.starts for p, c in alone.items()}
-    places: dict[str, _Place] = {}
-    for number, block in enumerate(blocks):
-        later = blocks[number + 1 :]
-        candidates = []
-        for panel in instance.panels:
-            if panel.id in places or not diary.times(panel) & block:
-                continue
-            choices = diary.choices(panel, block)
-            if not choices.starts:
-                continue
-            # Whether it could go later is judged on the first look, before anything was
-            # placed: a little hopeful, and far cheaper than asking again every block.
-            chances = sum(bool(first[panel.id] & after) for after in later)
-            candidates.append((chances, panel, choices))
-        # Nearly every panel could go in nearly every block, but a block holds a few:
-        # the model takes those with the fewest chances left, so it stays small enough
-        # to solve in its share of the time.
-        candidates.sort(key=lambda c: c[0])
-        entries = []
-        for chances, panel, choices in candidates[:ROLL_PANELS]:
-            weight = WEIGHT_FLEXIBLE if chances else WEIGHT_LAST_CHANCE
-            hint = hints.get(panel.id)
-            keep = hint if hint is not None and _fits(diary, choices, hint) else None
-            entries.append(_entry(diary, panel, weight, choices, keep, pruned=True))
-        if not entries:
-            continue
-        hint_here = {
-            e.panel.id: hints[e.panel.id]
-            for e in entries
-            if e.panel.id in hints and _offered(e, hints[e.panel.id])
-        }
-        now = time.perf_counter()
-        budget = min(deadline - now, max(MODEL_SECONDS, (ends - now) / (len(blocks) - number)))
-        found = _solve(diary, entries, _hinted(diary, entries, hint_here), budget, settings)
-        for panel_id, place in (found.places if found else {}).items():
-            places[panel_id] = place
-            panel = next(e.panel for e in entries if e.panel.id == panel_id)
-            diary.book(diary.assignment(panel, place.start, place.venue, place.team))
-    # A panel left out of the models, or by a block's time running out, may still fit.
-    for panel in instance.panels:
-        if panel.id not in places:
-            options = diary.options(panel, 1)
-            if options:
-                diary.book(options[0].assignment)
-                places[panel.id] = _place(diary, options[0].assignment)
-    return places
-
-
-def _repair(
-    instance: Instance,
-    alone_choices: Mapping[str, Choices],
-    blocks: Sequence[int],
-    places: dict[str, _Place],
-    most: int,
-    deadline: float,
-    settings: _Settings,
-) -> tuple[dict[str, _Place], int]:
-    """Step 2: for an unplaced panel and a block where it could go, re-solve a window
-    around them with the rest held fixed, keeping an answer that places more (or as many,
-    better by the soft goals); and so on, in random order. Stops when every such window
-    has been tried since a panel was last added, or `most` are placed (nothing is left to
-    add): searching on could only move what is placed a little earlier or nearer home,
-    which is not worth minutes of a coordinator's wait."""
-    panels = {p.id: p for p in instance.panels}
-    reference = Diary(instance)
-    alone = {p: c.starts for p, c in alone_choices.items()}
-    rng = random.Random(settings.seed)  # noqa: S311 - choosing windows, not secrets
-    windows = 0
-    tried: set[tuple[str, int]] = set()  # since a panel was last added
-    takers: dict[tuple[str, int], list[int]] = {}
-    while True:
-        pending = [
-            (panel, block)
-            for panel in instance.panels
-            if panel.id not in places
-            for block in blocks
-            if block & alone[panel.id] and (panel.id, block) not in tried
-        ]
-        if not pending or len(places) >= most:
-            return places, windows
-        for panel, block in pending:
-            if (panel.id, block) not in takers:
-                takers[panel.id, block] = _takers(reference, alone_choices[panel.id], block)
-        load = _load(reference, places)
-        people = instance.facilitators
-        rng.shuffle(pending)
-        # Windows where someone who could take the panel still has room come first: a
-        # move or two nearby is then enough, and they are the likeliest to place it.
-        pending.sort(
-            key=lambda pair: all(
-                load[i] >= people[i].max_panels for i in takers[pair[0].id, pair[1]]
-            )
-        )
-        for number, (target, home) in enumerate(pending):
-            left = deadline - time.perf_counter()
-            if left < MODEL_SECONDS / 2:
-                return places, windows
-            tried.add((target.id, home))
-            if target.id in places:
-                continue
-            who = takers[target.id, home]
-            window, free = _window(reference, blocks, target, home, who, places, rng)
-            outside = [
-                Booking(pid, *_span(reference, panels[pid], x), *_names(reference, x))
-                for pid, x in places.items()
-                if pid not in free
-            ]
-            diary = Diary(replace(instance, booked=instance.booked + tuple(outside)))
-            inside = {pid: x for pid, x in places.items() if pid in free}
-            # A few other unplaced panels may use what moving things frees; all of them
-            # would make the model as big as a block's in step 1.
-            others = [
-                p
-                for p in instance.panels
-                if p.id not in places and p.id != target.id and alone[p.id] & window
-            ]
-            rng.shuffle(others)
-            entries: list[_Entry] = []
-            for panel in [target, *(panels[pid] for pid in inside), *others]:
-                if len(entries) == 1 + len(inside) + REPAIR_OTHERS:
-                    break
-                choices = diary.choices(panel, window)
-                if choices.starts:
-                    keep = inside.get(panel.id)
-                    entries.append(
-                        _entry(diary, panel, WEIGHT_LAST_CHANCE, choices, keep, pruned=True)
-                    )
-                elif panel.id == target.id:
-                    break  # even with the window cleared it cannot go here
-            if not entries or entries[0].panel.id != target.id:
-                continue
-            share = left / (len(pending) - number)
-            budget = min(left, max(MODEL_SECONDS, min(WINDOW_SECONDS, share)))
-            found = _solve(diary, entries, _hinted(diary, entries, inside), budget, settings)
-            windows += 1
-            if found is None:
-                continue
-            gained = len(found.places) - len(inside)
-            if gained > 0 or (gained == 0 and found.better):
-                places = {pid: x for pid, x in places.items() if pid not in inside}
-                places.update(found.places)
-            if gained > 0:
-                tried.clear()
-                break
-
-
-def _takers(diary: Diary, choices: Choices, block: int) -> list[int]:
-    """The facilitators who could take the panel in the block, with nothing else placed
-    (`choices`): leads only, when it needs one, as they are the scarcer."""
-    panel = choices.panel
-    found = [i for i, bits in choices.facilitators if bits & choices.starts & block]
-    if panel.leads_needed:
-        return [i for i in found if LEAD in diary.instance.facilitators[i].skills] or found
-    return found
-
-
-def _load(diary: Diary, places: Mapping[str, _Place]) -> list[int]:
-    """Each facilitator's panels: those booked in the diary and those placed."""
-    load = list(diary.load)
-    for place in places.values():
-        for f in place.team:
-            load[f] += 1
-    return load
-
-
-def _window(
-    diary: Diary,
-    blocks: Sequence[int],
-    panel: PanelSpec,
-    home: int,
-    takers: Sequence[int],
-    places: Mapping[str, _Place],
-    rng: random.Random,
-) -> tuple[int, set[str]]:
-    """Where to re-solve for an unplaced panel in the block `home`, and which placed panels
-    are free to move there: those in that block near enough in time to be in its way, and
-    those of a few of its `takers` who are at their limit, with the blocks those are in.
-    Limits tie the month together: such a lead is freed only by giving one of their
-    panels, maybe days away, to someone else."""
-    people, venues = diary.instance.facilitators, diary.instance.venues
-    load = _load(diary, places)
-    full = [i for i in takers if load[i] >= people[i].max_panels]
-    helpers = set(rng.sample(full, min(HELPERS, len(full))))
-    # A busy block holds fifty panels; those hours from any start the panel could have
-    # cannot be in its way, and leaving them out keeps the model small.
-    starts = set_bits(diary.choices(panel, home).starts)
-    buffers = max((v.buffer_before_minutes + v.buffer_after_minutes for v in venues), default=0)
-    longest = max(p.duration_minutes for p in diary.instance.panels)
-    low = starts[0] - longest - buffers
-    high = starts[-1] + panel.duration_minutes + buffers
-    # Of those, only panels holding a venue or person the panel could have can be in
-    # its way: the rest stay put, which keeps the window's model small and quick.
-    choices = diary.choices(panel, home)
-    wanted = {i for i, _ in choices.facilitators}
-    rooms = {i for i, _ in choices.venues}
-    free = {
-        pid
-        for pid, x in places.items()
-        if (
-            home >> x.start & 1
-            and low < x.start < high
-            and (x.venue in rooms or wanted & set(x.team))
-        )
-        or helpers & set(x.team)
-    }
-    window = home
-    for pid in free:
-        start = places[pid].start
-        window |= next(b for b in blocks if b >> start & 1)
-    return window, free
-
-
-def _span(diary: Diary, panel: PanelSpec, place: _Place) -> tuple[datetime, datetime]:
-    begins = diary.moment(place.start)
-    return begins, begins + timedelta(minutes=panel.duration_minutes)
-
-
-def _names(diary: Diary, place: _Place) -> tuple[str, tuple[str, ...]]:
-    people = diary.instance.facilitators
-    return diary.instance.venues[place.venue].id, tuple(people[f].id for f in place.team)
-
-
-def _fits(diary: Diary, choices: Choices, place: _Place) -> bool:
-    """Whether `place` is still open to the panel in the diary as it stands."""
-    if not choices.starts >> place.start & 1:
-        return False
-    venues = dict(choices.venues)
-    people = dict(choices.facilitators)
-    return bool(venues.get(place.venue, 0) >> place.start & 1) and all(
-        people.get(f, 0) >> place.start & 1 for f in place.team
-    )
-
-
-def _offered(entry: _Entry, place: _Place) -> bool:
-    return any(
-        s.minute == place.start
-        and place.venue in s.venues
-        and set(place.team) <= set(s.facilitators)
-        for s in entry.starts
-    )
-
-
-def _blocks(diary: Diary) -> list[int]:
-    """Grid starts cut into runs of BLOCK_DAYS local days, in time order, none empty."""
-    horizon = diary.instance.horizon
-    day = horizon.start.astimezone(diary.zone).date()
-    blocks = []
-    while _midnight(diary, day) < horizon.end:
-        following = day + timedelta(days=BLOCK_DAYS)
-        low = max(diary.minute(_midnight(diary, day)), 0)
-        high = max(diary.minute(_midnight(diary, following)), 0)
-        mask = diary.grid & (((1 << high) - 1) ^ ((1 << low) - 1))
-        if mask:
-            blocks.append(mask)
-        day = following
-    return blocks
-
-
-def _midnight(diary: Diary, day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=diary.zone)
-
-
-def _entry(
-    diary: Diary,
-    panel: PanelSpec,
-    weight: int,
-    choices: Choices,
-    keep: _Place | None,
-    *,
-    pruned: bool,
-) -> _Entry:
-    """The starts a model may choose for the panel: pruned to the K most promising starts
-    and M facilitators and a few venues per start, always keeping `keep` (its hint)."""
-    people, venues = diary.instance.facilitators, diary.instance.venues
-    minutes = set_bits(choices.starts)
-    if pruned and len(minutes) > STARTS_PER_PANEL:
-        minutes = _spread(diary, minutes)
-    if keep is not None and keep.start not in minutes:
-        minutes = sorted([*minutes, keep.start])
-
-    def promise(i: int) -> tuple[int, ...]:
-        f = people[i]
-        return (panel.area not in f.areas, -(f.max_panels - diary.load[i]), diary.load[i], i)
-
-    starts = []
-    for minute in minutes:
-        free = sorted((i for i, bits in choices.facilitators if bits >> minute & 1), key=promise)
-        rooms = sorted(
-            (i for i, bits in choices.venues if bits >> minute & 1),
-            key=lambda i: (venues[i].area != panel.area, venues[i].capacity, i),
-        )
-        if pruned:
-            leads = [i for i in free if LEAD in people[i].skills][:LEADS_PER_START]
-            others = [i for i in free if i not in leads]
-            kept = set(leads + others[: max(0, FACILITATORS_PER_START - len(leads))])
-            rooms = rooms[:VENUES_PER_START]
-            if keep is not None and keep.start == minute:
-                kept |= set(keep.team)
-                rooms = rooms if keep.venue in rooms else [*rooms, keep.venue]
-            free = [i for i in free if i in kept]
-        starts.append(_Start(minute, tuple(rooms), tuple(free)))
-    return _Entry(panel, weight, tuple(starts))
-
-
-def _spread(diary: Diary, minutes: list[int]) -> list[int]:
-    """STARTS_PER_PANEL of the starts, taken in turn from each local day, earliest first,
-    so that no day is left out for the sake of more starts on another."""
-    days: dict[date, list[int]] = {}
-    for minute in minutes:
-        days.setdefault(diary.moment(minute).astimezone(diary.zone).date(), []).append(minute)
-    kept: list[int] = []
-    queues = list(days.values())
-    while len(kept) < STARTS_PER_PANEL:
-        for queue in queues:
-            if queue and len(kept) < STARTS_PER_PANEL:
-                kept.append(queue.pop(0))
-    return sorted(kept)
-
-
 def _cost(diary: Diary, panel: PanelSpec, f: int) -> int:
     person = diary.instance.facilitators[f]
     cost = NOT_LOCAL * (panel.area not in person.areas) + min(diary.load[f], LOAD_CAP)
     cost += SPARE_LEAD * (LEAD in person.skills)
     cost += SPARE_SKILL * len(person.skills - panel.requires_skills - {LEAD})
     return cost
-
-
-def _solve(
-    diary: Diary,
-    entries: Sequence[_Entry],
-    hint: Mapping[str, _Place],
-    seconds: float,
-    settings: _Settings,
-) -> _Found | None:
-    """One model: where CP-SAT puts the entries' panels; None if it found no answer in
-    time."""
-    if not entries:
-        return _Found({}, optimal=True, better=False)
-    people, venues = diary.instance.facilitators, diary.instance.venues
-    model = cp_model.CpModel()
-    cost = {
-        (e, f): _cost(diary, entry.panel, f)
-        for e, entry in enumerate(entries)
-        for start in entry.starts
-        for f in start.facilitators
-    }
-    soft_most = max(
-        (start.minute - diary.opens) // EARLIER_MINUTES
-        + sum(
-            sorted((cost[e, f] for f in start.facilitators), reverse=True)[
-                : entry.panel.facilitators_needed
-            ]
-        )
-        + VENUE_NOT_LOCAL
-        for e, entry in enumerate(entries)
-        for start in entry.starts
-    )
-    # Big enough that one more panel placed outweighs every soft goal of all of them.
-    unit = (len(entries) + 1) * (soft_most + 1)
-
-    options: list[
-        tuple[
-            int,
-            _Start,
-            cp_model.IntVar,
-            dict[int, cp_model.IntVar],
-            dict[int, cp_model.IntVar],
-            int,
-        ]
-    ] = []
-    held: dict[tuple[str, int], list[cp_model.IntervalVar]] = {}
-    uses: dict[int, list[cp_model.IntVar]] = {}
-    objective: list[cp_model.LinearExprT] = []
-    for e, entry in enumerate(entries):
-        panel = entry.panel
-        minutes = panel.duration_minutes
-        picks = []
-        for start in entry.starts:
-            x = model.new_bool_var("")
-            picks.append(x)
-            team = {f: model.new_bool_var("") for f in start.facilitators}
-            rooms = {v: model.new_bool_var("") for v in start.venues}
-            model.add(sum(team.values()) == panel.facilitators_needed * x)
-            leads = [y for f, y in team.items() if LEAD in people[f].skills]
-            model.add(sum(leads) >= panel.leads_needed * x)
-            model.add(sum(rooms.values()) == x)
-            for f, y in team.items():
-                held.setdefault(("f", f), []).append(
-                    model.new_optional_fixed_size_interval_var(start.minute, minutes, y, "")
-                )
-                uses.setdefault(f, []).append(y)
-                objective.append(-cost[e, f] * y)
-            for v, z in rooms.items():
-                before, after = venues[v].buffer_before_minutes, venues[v].buffer_after_minutes
-                held.setdefault(("v", v), []).append(
-                    model.new_optional_fixed_size_interval_var(
-                        start.minute - before, before + minutes + after, z, ""
-                    )
-                )
-                objective.append(-VENUE_NOT_LOCAL * (venues[v].area != panel.area) * z)
-            early = (start.minute - diary.opens) // EARLIER_MINUTES
-            gain = entry.weight * unit - early
-            objective.append(gain * x)
-            options.append((e, start, x, team, rooms, gain))
-        model.add_at_most_one(picks)
-    for intervals in held.values():
-        if len(intervals) > 1:
-            model.add_no_overlap(intervals)
-    for f, used in uses.items():
-        model.add(sum(used) <= people[f].max_panels - diary.load[f])
-    model.maximize(sum(objective))
-
-    # The hint's score, to tell whether the answer is better than where things were.
-    hinted = 0
-    for e, start, x, team, rooms, gain in options:
-        place = hint.get(entries[e].panel.id)
-        here = place is not None and place.start == start.minute
-        model.add_hint(x, here)
-        for f, y in team.items():
-            model.add_hint(y, here and place is not None and f in place.team)
-        for v, z in rooms.items():
-            model.add_hint(z, here and place is not None and v == place.venue)
-        if place is not None and here:
-            panel = entries[e].panel
-            hinted += gain - sum(cost[e, f] for f in place.team if f in team)
-            hinted -= VENUE_NOT_LOCAL * (venues[place.venue].area != panel.area)
-
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.01, seconds)
-    solver.parameters.num_workers = settings.workers
-    solver.parameters.random_seed = settings.seed
-    # Probing and symmetry detection cost a few tenths of a second per model before the
-    # search starts; with many short solves that time is better spent searching.
-    solver.parameters.cp_model_probing_level = 0
-    solver.parameters.symmetry_level = 0
-    status = solver.solve(model)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    found = {}
-    for e, start, x, team, rooms, _ in options:
-        if solver.boolean_value(x):
-            crew = tuple(f for f, y in team.items() if solver.boolean_value(y))
-            room = next(v for v, z in rooms.items() if solver.boolean_value(z))
-            found[entries[e].panel.id] = _Place(start.minute, room, crew)
-    return _Found(found, status == cp_model.OPTIMAL, solver.objective_value > hinted)
-
-
-def _hinted(
-    diary: Diary, entries: Sequence[_Entry], given: Mapping[str, _Place]
-) -> dict[str, _Place]:
-    """A feasible answer for a model to start from: the given places, then for each other
-    panel (last-chance first, then those with fewest starts) its first start with a free
-    venue and team."""
-    people, venues = diary.instance.facilitators, diary.instance.venues
-    busy: dict[tuple[str, int], list[tuple[int, int]]] = {}
-    used: dict[int, int] = {}
-    lengths = {e.panel.id: e.panel.duration_minutes for e in entries}
-
-    def room_time(v: int, low: int, high: int) -> tuple[int, int]:
-        return low - venues[v].buffer_before_minutes, high + venues[v].buffer_after_minutes
-
-    def clear(key: tuple[str, int], span: tuple[int, int]) -> bool:
-        return all(span[1] <= a or b <= span[0] for a, b in busy.get(key, []))
-
-    def take(panel_id: str, place: _Place) -> None:
-        span = (place.start, place.start + lengths[panel_id])
-        for f in place.team:
-            busy.setdefault(("f", f), []).append(span)
-            used[f] = used.get(f, 0) + 1
-        busy.setdefault(("v", place.venue), []).append(room_time(place.venue, *span))
-
-    found: dict[str, _Place] = {}
-    for panel_id, place in given.items():
-        if panel_id in lengths:
-            take(panel_id, place)
-            found[panel_id] = place
-    for entry in sorted(entries, key=lambda e: (-e.weight, len(e.starts))):
-        panel = entry.panel
-        if panel.id in found:
-            continue
-        for start in entry.starts:
-            span = (start.minute, start.minute + panel.duration_minutes)
-            free = [
-                f
-                for f in start.facilitators
-                if clear(("f", f), span) and used.get(f, 0) < people[f].max_panels - diary.load[f]
-            ]
-            leads = [f for f in free if LEAD in people[f].skills][: panel.leads_needed]
-            rest = [f for f in free if f not in leads]
-            team = leads + rest[: panel.facilitators_needed - len(leads)]
-            room = next((v for v in start.venues if clear(("v", v), room_time(v, *span))), None)
-            if len(leads) < panel.leads_needed or len(team) < panel.facilitators_needed:
-                continue
-            if room is not None:
-                place = _Place(start.minute, room, tuple(team))
-                take(panel.id, place)
-                found[panel.id] = place
-                break
-    return found
