@@ -12,9 +12,15 @@ seats are many, and can be filled once the rest is settled. So:
    or takes more panels in a day than fit, and a model holding each panel to its lead and
    day finds it a time and a room. The one that places most is the hint.
 2. Scarce first. One model of the whole horizon holding, per panel, its start, its venue,
-   its lead seats and, for a panel that needs a skill, all its seats. It stops as soon as
-   it places as many panels as the leads' flow allows (`lead_bound`), which proves that
-   number the best any schedule can do.
+   its lead seats and, for a panel that needs a skill, all its seats. CP-SAT's
+   neighbourhood search improves the start on it for a while; then, round each lead with
+   room to spare, a smaller model frees the panels that lead could take, the other
+   panels of the leads now holding those (within their days), and the unplaced panels
+   any of them could take, with the rest held (`_round_spare_leads`): a lead's last free
+   place is reached through a chain of other leads, which random neighbourhoods seldom
+   find; the whole model has a turn between rounds that find nothing.
+   It stops as soon as it places as many panels as the leads' flow allows
+   (`lead_bound`), which proves that number the best any schedule can do.
 3. Ordinary seats, panel by panel: the free person with the lowest cost (`_seat`).
 4. Soft goals. The whole model (every seat), hinted with that answer and held to at least
    as many panels, spends what is left of its share of the time on earlier, local and
@@ -57,13 +63,29 @@ EXACT_STARTS = 600
 # Shares of the time limit: the scarce model may run until this share has gone (it stops
 # sooner when it reaches the leads' bound); the soft goals then get at most this share,
 # so a month whose count is proven early is answered early; the flow's start at most this.
-SCARCE_SHARE = 0.75
+SCARCE_SHARE = 0.85
 POLISH_SHARE = 0.3
-FLOW_START_SHARE = 0.1
+FLOW_START_SHARE = 0.05
+# Of the scarce model's time, the share its first neighbourhood search gets before the
+# neighbourhoods round leads with room to spare; the most one of those may take (they find
+# their panel within a second or two, or seldom at all); and the whole model's turn after
+# a round finds nothing: this share of what is left, and at least this long or this many
+# times what the model took to build (a big model takes seconds to load before it
+# searches).
+WHOLE_FIRST_SHARE = 0.25
+AROUND_SECONDS = 2.5
+WHOLE_TURN_SECONDS = 1.5
+WHOLE_TURN_BUILDS = 3
+WHOLE_TURN_SHARE = 1 / 3
 # The least time worth giving a model: building and presolving it takes a few tenths.
 MODEL_SECONDS = 0.3
-# Kept back from the time limit for building the answer.
-FINISHING_SECONDS = 0.5
+# The soft goals' model is built only when there is time to build it and search it after,
+# about this many times what the scarce model of the month took to build: loading a
+# month's model into CP-SAT takes several times as long as building it in Python.
+POLISH_BUILDS = 6
+# Kept back from the time limit for building the answer (saying why each panel left out
+# could not go takes a second or two for a month of hundreds), and for CP-SAT's overrun.
+FINISHING_SHARE = 0.05
 # A panel with more candidates than this for one lead's day is not searched for the most
 # that fit (the count of intervals that fit is used instead, which can only be higher).
 EXACT_DAY_PANELS = 14
@@ -110,7 +132,7 @@ def optimise(
     model is solved to the end within its time; when time cuts a search short, CP-SAT's
     parallel search may differ from run to run."""
     began = time.perf_counter()
-    deadline = began + time_limit_seconds - min(FINISHING_SECONDS, 0.05 * time_limit_seconds)
+    deadline = began + time_limit_seconds * (1 - FINISHING_SHARE)
     settings = _Settings(workers, seed)
     diary = Diary(instance)
     panels = {p.id: p for p in instance.panels}
@@ -181,14 +203,20 @@ def _in_stages(
         "lead_bound": most,
     }
 
-    scarce = dict(hint)
+    scarce = _scarce(diary, hint)
     scarce_end = min(deadline, began + SCARCE_SHARE * limit)
-    if len(hint) < most and scarce_end - time.perf_counter() >= MODEL_SECONDS:
-        model = _Model(diary, alone.values(), scarce_only=True, soft=False)
-        model.hint(hint)
-        found = model.solve(scarce_end - time.perf_counter(), settings, enough=most)
-        if found is not None and len(found.places) > len(hint):
-            scarce = found.places
+    # What a month's model takes to build, measured on the first: the whole model, built
+    # for the soft goals, is about twice the size.
+    building = time.perf_counter()
+    whole = _Model(diary, alone.values(), scarce_only=True, soft=False)
+    building = time.perf_counter() - building
+    polishing = MODEL_SECONDS + POLISH_BUILDS * building
+    if deadline - scarce_end < polishing:
+        # Too little would be left to polish in: the scarce search may have it all.
+        scarce_end = deadline
+    if len(scarce) < most and scarce_end - time.perf_counter() >= MODEL_SECONDS:
+        shortest = max(WHOLE_TURN_SECONDS, WHOLE_TURN_BUILDS * building)
+        scarce = _scarce_search(diary, alone, whole, scarce, most, scarce_end, settings, shortest)
     stats["scarce_placed"] = len(scarce)
 
     seated = _seat(diary, alone, scarce)
@@ -196,7 +224,7 @@ def _in_stages(
     places = seated if len(seated) >= len(baseline) else dict(baseline)
 
     polish_end = min(deadline, time.perf_counter() + POLISH_SHARE * limit)
-    if polish_end - time.perf_counter() >= MODEL_SECONDS:
+    if polish_end - time.perf_counter() >= polishing:
         whole = _Model(diary, alone.values(), scarce_only=False, soft=True, at_least=len(places))
         whole.hint(places)
         found = whole.solve(polish_end - time.perf_counter(), settings)
@@ -204,6 +232,122 @@ def _in_stages(
             places = found.places
     stats["proven"] = len(places) >= most
     return places
+
+
+def _scarce_search(
+    diary: Diary,
+    alone: Mapping[str, Choices],
+    whole: _Model,
+    places: dict[str, _Place],
+    most: int,
+    ends: float,
+    settings: _Settings,
+    shortest_turn: float,
+) -> dict[str, _Place]:
+    """Step 2: the whole scarce model's neighbourhood search, then rounds of the
+    neighbourhoods round leads with room to spare, with a turn of the whole model after
+    each round that finds nothing; until `most` are placed or `ends`. `whole` is the scarce
+    model of every panel; a turn of it shorter than `shortest_turn` is not worth loading
+    it for."""
+
+    def search(current: dict[str, _Place], until: float) -> dict[str, _Place]:
+        if until - time.perf_counter() < MODEL_SECONDS:
+            return current
+        whole.hint(current)
+        found = whole.solve(until - time.perf_counter(), settings, enough=most)
+        return found.places if found is not None and len(found.places) > len(current) else current
+
+    first = time.perf_counter() + WHOLE_FIRST_SHARE * (ends - time.perf_counter())
+    places = search(places, first)
+    attempt = 0
+    while len(places) < most and ends - time.perf_counter() >= MODEL_SECONDS:
+        # Each round searches its neighbourhoods afresh (another seed); between rounds that
+        # find nothing, the whole model has a turn.
+        attempt += 1
+        again = replace(settings, seed=settings.seed + attempt)
+        better = _round_spare_leads(diary, alone, places, ends, again)
+        if better is not None:
+            places = better
+            continue
+        left = ends - time.perf_counter()
+        turn = max(shortest_turn, WHOLE_TURN_SHARE * left)
+        if turn <= left:
+            places = search(places, time.perf_counter() + turn)
+        elif not _around_spare_leads(diary, alone, places):
+            break  # no lead has room to spare, and too little time to load the whole
+    return places
+
+
+def _round_spare_leads(
+    diary: Diary,
+    alone: Mapping[str, Choices],
+    places: Mapping[str, _Place],
+    ends: float,
+    settings: _Settings,
+) -> dict[str, _Place] | None:
+    """Each of `_around_spare_leads`, the fewest panels first, re-solved with everything
+    else held where it is: the first answer that places one more; None when none does in
+    the time (at once when no lead has room to spare)."""
+    day_of = {m: mask for _, mask in _days(diary) for m in set_bits(mask)}
+    for freed, kept_to_day in _around_spare_leads(diary, alone, places):
+        left = ends - time.perf_counter()
+        if left < MODEL_SECONDS:
+            return None
+        loose = [alone[p] for p in freed]
+        loose += [
+            replace(alone[p], starts=alone[p].starts & day_of[places[p].start]) for p in kept_to_day
+        ]
+        fixed = {p: x for p, x in places.items() if p not in freed and p not in kept_to_day}
+        model = _Model(diary, loose, scarce_only=True, soft=False, fixed=fixed)
+        model.hint(places)
+        found = model.solve(min(left, AROUND_SECONDS), settings, enough=len(places) + 1)
+        if found is not None and len(found.places) > len(places):
+            return found.places
+    return None
+
+
+def _around_spare_leads(
+    diary: Diary, alone: Mapping[str, Choices], places: Mapping[str, _Place]
+) -> list[tuple[set[str], set[str]]]:
+    """For each lead with room to spare, the panels to free: those the lead could take,
+    and the unplaced panels that any lead now holding one of those could take (free to go
+    anywhere); and the other panels of those leads (free within their days, to change
+    time, lead or room there). The fewest panels first."""
+    people = diary.instance.facilitators
+    load = list(diary.load)
+    for place in places.values():
+        for f in place.team:
+            load[f] += 1
+    takes: dict[int, set[str]] = {}
+    for panel_id, choices in alone.items():
+        for f, bits in choices.facilitators:
+            if LEAD in people[f].skills and bits & choices.starts:
+                takes.setdefault(f, set()).add(panel_id)
+    unplaced = {p for p, c in alone.items() if p not in places and c.starts}
+    found = []
+    for f, theirs in takes.items():
+        if load[f] >= people[f].max_panels:
+            continue
+        holders = {g for p in theirs & places.keys() for g in places[p].team} & takes.keys()
+        holders.add(f)
+        kept_to_day = {p for p, place in places.items() if holders & set(place.team)} - theirs
+        waiting = {p for p in unplaced if any(g in holders for g, _ in alone[p].facilitators)}
+        found.append((theirs | waiting, kept_to_day))
+    return sorted(found, key=lambda pair: len(pair[0]) + len(pair[1]))
+
+
+def _scarce(diary: Diary, places: Mapping[str, _Place]) -> dict[str, _Place]:
+    """The places as the scarce model holds them: a panel needing no skill keeps only the
+    leads it needs, its other seats being filled after."""
+    people, panels = diary.instance.facilitators, {p.id: p for p in diary.instance.panels}
+    kept = {}
+    for panel_id, place in places.items():
+        panel = panels[panel_id]
+        if not panel.requires_skills:
+            leads = [f for f in place.team if LEAD in people[f].skills][: panel.leads_needed]
+            place = replace(place, team=tuple(leads))
+        kept[panel_id] = place
+    return kept
 
 
 def lead_bound(instance: Instance) -> int:
@@ -218,7 +362,8 @@ def lead_bound(instance: Instance) -> int:
 
 class _LeadFlow:
     """Panels to (lead, day) to leads, as a min-cost flow: the most panels the leads'
-    limits and days allow, each given a lead and a day, earlier and local first."""
+    limits and days allow, each given a lead and a day, earlier days first; `bound` is
+    what `lead_bound` returns, `given` the leads and day of each panel the flow serves."""
 
     def __init__(self, diary: Diary, alone: Mapping[str, Choices]) -> None:
         people = diary.instance.facilitators
@@ -403,8 +548,6 @@ class _Vars:
     starts: tuple[int, ...]
     seats: dict[int, cp_model.IntVar]
     rooms: dict[int, cp_model.IntVar]
-    # Only the leads are seats here (the model is `scarce_only` and the panel needs no skill).
-    leads_only: bool
 
 
 class _Model:
@@ -412,7 +555,9 @@ class _Model:
     venue and its facilitators all free then, none of them in two places at once or past
     their limit. `scarce_only` leaves out the seats any free person could fill (a panel's
     seats beyond its leads when it needs no skill). `soft` adds the soft goals below the
-    count; `at_least` holds the count to that many."""
+    count; `at_least` holds the count to that many. `fixed` panels stay where they are: they
+    only take their people's and room's time and places, so a model of a few panels among
+    hundreds held stays small."""
 
     def __init__(
         self,
@@ -422,14 +567,31 @@ class _Model:
         scarce_only: bool,
         soft: bool,
         at_least: int = 0,
+        fixed: Mapping[str, _Place] | None = None,
     ) -> None:
         people, venues = diary.instance.facilitators, diary.instance.venues
         self.diary = diary
         self.model = model = cp_model.CpModel()
         self.vars: dict[str, _Vars] = {}
-        self.needed = {p.id: p.leads_needed for p in diary.instance.panels}
+        self.fixed = dict(fixed or {})
         held: dict[tuple[str, int], list[cp_model.IntervalVar]] = {}
         uses: dict[int, list[cp_model.IntVar]] = {}
+        taken = list(diary.load)
+        lengths = {p.id: p.duration_minutes for p in diary.instance.panels}
+        for panel_id, place in self.fixed.items():
+            minutes = lengths[panel_id]
+            for f in place.team:
+                taken[f] += 1
+                held.setdefault(("f", f), []).append(
+                    model.new_fixed_size_interval_var(place.start, minutes, "")
+                )
+            venue = venues[place.venue]
+            before, after = venue.buffer_before_minutes, venue.buffer_after_minutes
+            held.setdefault(("v", place.venue), []).append(
+                model.new_fixed_size_interval_var(
+                    place.start - before, before + minutes + after, ""
+                )
+            )
         costs: list[cp_model.LinearExprT] = []
         soft_most = 0
         for choice in choices:
@@ -467,7 +629,7 @@ class _Model:
                     )
                 )
             model.add(sum(rooms.values()) == placed)
-            self.vars[panel.id] = _Vars(placed, start, starts, seats, rooms, ordinary)
+            self.vars[panel.id] = _Vars(placed, start, starts, seats, rooms)
             if soft:
                 # Later costs a minute a minute; the rest in quarter hours. An unplaced
                 # panel's start is free, and sits at its earliest, costing nothing extra.
@@ -485,8 +647,8 @@ class _Model:
             if len(intervals) > 1:
                 model.add_no_overlap(intervals)
         for f, used in uses.items():
-            if len(used) > people[f].max_panels - diary.load[f]:
-                model.add(sum(used) <= people[f].max_panels - diary.load[f])
+            if len(used) > people[f].max_panels - taken[f]:
+                model.add(sum(used) <= people[f].max_panels - taken[f])
         count = cp_model.LinearExpr.sum([v.placed for v in self.vars.values()])
         if at_least:
             model.add(count >= at_least)
@@ -507,18 +669,14 @@ class _Model:
         return chosen
 
     def hint(self, places: Mapping[str, _Place]) -> None:
-        """Starts the search from `places` (what of it the model holds)."""
-        people = self.diary.instance.facilitators
+        """Starts the search from `places` (what of it the model holds), in place of any
+        hint before. A scarce model is given scarce places (`_scarce`)."""
+        self.model.clear_hints()  # type: ignore[no-untyped-call]  # untyped in ortools
         for panel_id, v in self.vars.items():
             place = places.get(panel_id)
             if place is None or place.start not in v.starts:
                 place = None
             team = set(place.team) if place is not None else set()
-            if place is not None and v.leads_only:
-                # A team of two leads has one of them in a seat this model leaves out.
-                needed = self.needed[panel_id]
-                team = {f for f in place.team if LEAD in people[f].skills and f in v.seats}
-                team = set(sorted(team)[:needed])
             self.model.add_hint(v.placed, place is not None)
             self.model.add_hint(v.start, place.start if place is not None else v.starts[0])
             for f, seat in v.seats.items():
@@ -548,11 +706,12 @@ class _Model:
         # starts, and find little here.
         solver.parameters.cp_model_probing_level = 0
         solver.parameters.symmetry_level = 0
-        watch = _Enough(list(v.placed for v in self.vars.values()), enough)
+        wanted = None if enough is None else enough - len(self.fixed)
+        watch = _Enough(list(v.placed for v in self.vars.values()), wanted)
         status = solver.solve(self.model, watch)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None
-        found = {}
+        found = dict(self.fixed)
         for panel_id, v in self.vars.items():
             if solver.boolean_value(v.placed):
                 team = tuple(f for f, seat in v.seats.items() if solver.boolean_value(seat))

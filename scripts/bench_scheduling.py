@@ -211,7 +211,7 @@ OPTIONS = 5
 # measured on more than one. CP-SAT's parallel search differs from run to run, so the
 # smaller size is run a few times with different search seeds; all within a few minutes.
 SIZES = (
-    (150, 100, 25, 9.0, (2027, 2028, 2029), 3),
+    (150, 100, 25, 9.0, (2027, 2028, 2029), 5),
     (400, 250, 60, 55.0, (2027, 2028, 2029), 1),
 )
 

@@ -6,6 +6,7 @@ leads' bound is never below what any schedule places."""
 from __future__ import annotations
 
 import random
+import time as clock
 from datetime import date, datetime, time
 from unittest import mock
 
@@ -27,6 +28,7 @@ from scheduling.instance import (
 from scheduling.intervals import Interval
 from scheduling.optimise import lead_bound, optimise
 from scheduling.recurrence import LONDON
+from scheduling.suggest import Diary
 from tests.scheduling.test_suggest import feasible_at, grid_starts, instances
 
 
@@ -327,3 +329,33 @@ def test_a_panel_whose_only_speakers_of_its_language_are_leads_counts_two_leads(
     assert lead_bound(instance) == 1
     best = optimise(instance, time_limit_seconds=2, workers=1)
     assert [sorted(a.facilitators) for a in best.assignments] == [["cerys", "dafydd"]]
+
+
+def test_a_lead_with_room_takes_over_a_panel_so_a_full_lead_can_take_one_only_they_can() -> None:
+    # Ana and Ben may each lead one panel this month. Monday's panel could be led by
+    # either; Tuesday's only by Ana. With Monday's given to Ana, Tuesday's waits and Ben
+    # is idle: the neighbourhood round Ben (the lead with room) hands Monday's to him.
+    ana = FacilitatorSpec(
+        "ana", frozenset({"lead"}), frozenset({"north"}), 1, evening(22) + evening(23)
+    )
+    ben = FacilitatorSpec("ben", frozenset({"lead"}), frozenset({"north"}), 1, evening(22))
+    cai = FacilitatorSpec("cai", frozenset(), frozenset({"north"}), 2, evening(22) + evening(23))
+    hall = VenueSpec("hall", "north", 10, frozenset(), evening(22) + evening(23))
+    monday, tuesday = (
+        PanelSpec(f"p{day}", 120, 4, "north", (Interval(london(day, 18), london(day, 21)),))
+        for day in (22, 23)
+    )
+    instance = Instance(WEEK, (ana, ben, cai), (hall,), (monday, tuesday))
+    diary = Diary(instance)
+    alone = {p.id: diary.choices(p) for p in instance.panels}
+    monday_with_ana = {
+        "p22": optimise_module._Place(diary.minute(london(22, 18)), 0, (0,)),
+    }
+
+    found = optimise_module._round_spare_leads(
+        diary, alone, monday_with_ana, clock.perf_counter() + 10, optimise_module._Settings(1, 0)
+    )
+
+    assert found is not None
+    leads = {panel: diary.instance.facilitators[place.team[0]].id for panel, place in found.items()}
+    assert leads == {"p22": "ben", "p23": "ana"}
