@@ -204,19 +204,23 @@ def _in_stages(
     }
 
     scarce = _scarce(diary, hint)
-    scarce_end = min(deadline, began + SCARCE_SHARE * limit)
-    # What a month's model takes to build, measured on the first: the whole model, built
-    # for the soft goals, is about twice the size.
-    building = time.perf_counter()
-    whole = _Model(diary, alone.values(), scarce_only=True, soft=False)
-    building = time.perf_counter() - building
-    polishing = MODEL_SECONDS + POLISH_BUILDS * building
-    if deadline - scarce_end < polishing:
-        # Too little would be left to polish in: the scarce search may have it all.
-        scarce_end = deadline
-    if len(scarce) < most and scarce_end - time.perf_counter() >= MODEL_SECONDS:
-        shortest = max(WHOLE_TURN_SECONDS, WHOLE_TURN_BUILDS * building)
-        scarce = _scarce_search(diary, alone, whole, scarce, most, scarce_end, settings, shortest)
+    # How long the soft goals' model would take to load, judged by how long the scarce
+    # model of the month took to build (the soft goals' is about twice the size).
+    polishing = MODEL_SECONDS
+    if len(scarce) < most:
+        building = time.perf_counter()
+        whole = _Model(diary, alone.values(), scarce_only=True, soft=False)
+        building = time.perf_counter() - building
+        polishing += POLISH_BUILDS * building
+        scarce_end = min(deadline, began + SCARCE_SHARE * limit)
+        if deadline - scarce_end < polishing:
+            # Too little would be left to polish in: the scarce search may have it all.
+            scarce_end = deadline
+        if scarce_end - time.perf_counter() >= MODEL_SECONDS:
+            shortest = max(WHOLE_TURN_SECONDS, WHOLE_TURN_BUILDS * building)
+            scarce = _scarce_search(
+                diary, alone, whole, scarce, most, scarce_end, settings, shortest
+            )
     stats["scarce_placed"] = len(scarce)
 
     seated = _seat(diary, alone, scarce)
@@ -293,9 +297,11 @@ def _round_spare_leads(
         left = ends - time.perf_counter()
         if left < MODEL_SECONDS:
             return None
-        loose = [alone[p] for p in freed]
+        # In a set's order the model, and so the search, would differ from run to run.
+        loose = [alone[p] for p in sorted(freed)]
         loose += [
-            replace(alone[p], starts=alone[p].starts & day_of[places[p].start]) for p in kept_to_day
+            replace(alone[p], starts=alone[p].starts & day_of[places[p].start])
+            for p in sorted(kept_to_day)
         ]
         fixed = {p: x for p, x in places.items() if p not in freed and p not in kept_to_day}
         model = _Model(diary, loose, scarce_only=True, soft=False, fixed=fixed)
