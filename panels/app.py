@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from pathlib import Path
 from typing import Any
@@ -26,7 +28,10 @@ from panels.cases.endpoints import router as cases_router
 from panels.facilitators.endpoints import router as facilitators_router
 from panels.health import health
 from panels.logs import logging_config
+from panels.messaging import endpoints as texts
+from panels.messaging.service import dispatcher
 from panels.settings import Settings, get_settings
+from panels.tasks.endpoints import router as tasks_router
 from panels.venues.endpoints import router as venues_router
 from panels.web.errors import exception_handlers
 from panels.web.rendering import assets_ready, template_config
@@ -115,6 +120,22 @@ def create_app(settings: Settings | None = None) -> Litestar:
         if opened_pool:
             await db.stop(database)
 
+    # The embedded default sends texts from the web process; production runs `njp worker`.
+    stop_sending = asyncio.Event()
+    sending: list[asyncio.Task[None]] = []
+
+    async def start_sending() -> None:
+        if settings.dispatch_in_server:
+            stop_sending.clear()
+            sending.append(asyncio.create_task(dispatcher(settings).run(stop_sending)))
+
+    async def stop_sending_texts() -> None:
+        stop_sending.set()
+        while sending:
+            task = sending.pop()
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait_for(task, timeout=15)
+
     def provide_settings() -> Settings:
         return settings
 
@@ -126,12 +147,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
             bookings_router,
             facilitators_router,
             venues_router,
+            texts.router,
+            tasks_router,
         ],
     )
     app = Litestar(
         route_handlers=[
             health,
             api,
+            *texts.WEBHOOKS,
             *calendar_feeds.ROUTES,
             *web.ROUTES,
             *_static_files(settings),
@@ -152,11 +176,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
             secret=settings.secret_key,
             cookie_secure=settings.secure_cookies,
             cookie_httponly=True,
-            exclude=[API_PREFIX, "/schema", "/health"],
+            # Twilio's webhooks carry its signature instead.
+            exclude=[API_PREFIX, "/schema", "/health", "/webhooks"],
         ),
         logging_config=logging_config(settings.log_level),
-        on_startup=[start_database, warn_if_assets_missing],
-        on_shutdown=[stop_database],
+        on_startup=[start_database, warn_if_assets_missing, start_sending],
+        on_shutdown=[stop_sending_texts, stop_database],
     )
     _check_every_route_declares_access(app)
     return app

@@ -1,4 +1,5 @@
-"""The `njp` command: serve, migrate, demo-data, create-user, fetch-calendars, schedule."""
+"""The `njp` command: serve, migrate, demo-data, create-user, fetch-calendars, schedule,
+worker."""
 
 from __future__ import annotations
 
@@ -110,6 +111,39 @@ def _schedule(args: argparse.Namespace) -> int:
     return 0
 
 
+def _worker(args: argparse.Namespace) -> int:
+    """Send the texts in the outbox as they fall due, until stopped (SIGTERM or Ctrl-C);
+    with --once, send what is due now and stop. Several may run at once on PostgreSQL."""
+    import signal
+
+    from panels import db
+    from panels.messaging.service import dispatcher
+
+    async def run() -> int:
+        database = db.engine()
+        opened = await db.start(database)
+        sender = dispatcher()
+        try:
+            if args.once:
+                handled = total = 0
+                while (handled := await sender.run_once()) > 0:
+                    total += handled
+                print(f"Handled {total} texts.")
+                return 0
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(signum, stop.set)
+            print(f"Sending texts as {sender.name} through {sender.gateway.name}.", flush=True)
+            await sender.run(stop, idle_seconds=args.idle)
+            return 0
+        finally:
+            if opened:
+                await db.stop(database)
+
+    return asyncio.run(run())
+
+
 def _read_password() -> str:
     if sys.stdin.isatty():
         first = getpass.getpass("Password: ")
@@ -200,6 +234,13 @@ def parser() -> argparse.ArgumentParser:
         "--workers", type=_workers, default=2, help="solver threads; one per core suits (2)"
     )
     schedule.set_defaults(run=_schedule)
+
+    worker = commands.add_parser("worker", help="send the outbox's texts as they fall due")
+    worker.add_argument("--once", action="store_true", help="send what is due now, then stop")
+    worker.add_argument(
+        "--idle", type=_seconds, default=1.0, help="seconds between looks when idle (1)"
+    )
+    worker.set_defaults(run=_worker)
 
     create = commands.add_parser(
         "create-user", help="create a user; the password is read from standard input"

@@ -4,6 +4,7 @@ import os
 
 from piccolo.conf.apps import AppConfig
 
+from notifications.tables import InboundSms, OutboxMessage, SmsOptOut, SmsSenderPace
 from panels.accounts.tables import ApiToken, Organisation, SignInThrottle, User, UserSession
 from panels.availability.tables import OneOffWindow, WeeklyWindow
 from panels.bookings.tables import Panel, PanelFacilitator, PanelNotice, ResourceHold
@@ -19,6 +20,8 @@ from panels.cases.tables import (
     ReferenceCounter,
 )
 from panels.facilitators.tables import Facilitator
+from panels.messaging.tables import Invitation, SurveyPrompt
+from panels.tasks.tables import Task
 from panels.venues.tables import Venue
 
 APP_CONFIG = AppConfig(
@@ -47,6 +50,13 @@ APP_CONFIG = AppConfig(
         PanelFacilitator,
         ResourceHold,
         PanelNotice,
+        OutboxMessage,
+        SmsOptOut,
+        SmsSenderPace,
+        InboundSms,
+        Invitation,
+        SurveyPrompt,
+        Task,
     ],
     migration_dependencies=[],
     commands=[],

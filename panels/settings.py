@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass, field
+from datetime import time
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -41,6 +42,15 @@ class Settings:
     panel_minutes: int = 120
     arrival_stagger_minutes: int = 15
     assets_dir: str = "var/static"
+    # Texts: per-sender rate (0 = as fast as the provider takes them), quiet hours in
+    # Europe/London (start == end: none), reminders before a panel, and how long a
+    # dispatcher's claim on a text lasts before another may take it over.
+    sms_rate_per_second: float = 1.0
+    sms_quiet_start: time = time(20, 0)
+    sms_quiet_end: time = time(9, 0)
+    sms_reminder_hours: tuple[int, ...] = (48, 2)
+    sms_lease_seconds: int = 120
+    dispatch_in_server: bool = True
 
     @property
     def engine(self) -> Literal["sqlite", "postgres"]:
@@ -76,6 +86,61 @@ def _flag(name: str) -> bool:
     if raw not in {"true", "false", "1", "0", "yes", "no"}:
         raise SettingsError(f"{name} must be true or false, not {raw!r}")
     return raw in {"true", "1", "yes"}
+
+
+def _rate(name: str, default: float) -> float:
+    raw = (os.environ.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number, not {raw!r}") from None
+    if not 0 <= value <= 1000:  # also false for NaN
+        raise SettingsError(f"{name} must be from 0 (no limit) to 1000")
+    return value
+
+
+def _quiet_hours(name: str) -> tuple[time, time]:
+    """ "20:00-09:00", or "none" for no quiet hours."""
+    raw = (os.environ.get(name) or "20:00-09:00").strip().lower()
+    if raw in {"none", "off"}:
+        return time(0, 0), time(0, 0)
+    try:
+        start, end = (time.fromisoformat(part.strip()) for part in raw.split("-"))
+    except ValueError:
+        raise SettingsError(f"{name} must look like 20:00-09:00 (or none), not {raw!r}") from None
+    return start, end
+
+
+def _hours_list(name: str, default: tuple[int, ...]) -> tuple[int, ...]:
+    raw = (os.environ.get(name) or "").strip()
+    if not raw:
+        return default
+    parts = [part.strip() for part in raw.split(",") if part.strip()]
+    if not all(part.isdigit() and 1 <= int(part) <= 24 * 14 for part in parts):
+        raise SettingsError(f"{name} must be hours before the panel, like 48,2, not {raw!r}")
+    return tuple(sorted({int(part) for part in parts}, reverse=True))
+
+
+def _twilio_complete(backend: str) -> None:
+    if backend != "twilio":
+        return
+    missing = [
+        name for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN") if not os.environ.get(name)
+    ]
+    if missing:
+        raise SettingsError(f"NJP_SMS_BACKEND=twilio needs {' and '.join(missing)}")
+    senders = [
+        name
+        for name in ("TWILIO_FROM_NUMBER", "TWILIO_MESSAGING_SERVICE_SID")
+        if os.environ.get(name)
+    ]
+    if len(senders) != 1:
+        raise SettingsError(
+            "NJP_SMS_BACKEND=twilio needs exactly one of TWILIO_FROM_NUMBER and "
+            "TWILIO_MESSAGING_SERVICE_SID"
+        )
 
 
 def _secret_key(database_url: str) -> str:
@@ -125,6 +190,9 @@ def load_settings() -> Settings:
     backend = os.environ.get("NJP_SMS_BACKEND") or "console"
     if backend not in {"console", "twilio"}:
         raise SettingsError(f"NJP_SMS_BACKEND must be console or twilio, not {backend!r}")
+    _twilio_complete(backend)
+    quiet_start, quiet_end = _quiet_hours("NJP_SMS_QUIET_HOURS")
+    dispatch = os.environ.get("NJP_DISPATCH_IN_SERVER")
     return Settings(
         database_url=database_url,
         secret_key=_secret_key(database_url),
@@ -144,6 +212,16 @@ def load_settings() -> Settings:
         panel_minutes=_int("NJP_PANEL_MINUTES", 120, minimum=30),
         arrival_stagger_minutes=_int("NJP_ARRIVAL_STAGGER_MINUTES", 15, minimum=0),
         assets_dir=os.environ.get("NJP_ASSETS_DIR") or "var/static",
+        sms_rate_per_second=_rate("NJP_SMS_RATE_PER_SECOND", 1.0),
+        sms_quiet_start=quiet_start,
+        sms_quiet_end=quiet_end,
+        sms_reminder_hours=_hours_list("NJP_SMS_REMINDER_HOURS", (48, 2)),
+        sms_lease_seconds=_int("NJP_SMS_LEASE_SECONDS", 120, minimum=4),
+        # The embedded default sends from the web process; with PostgreSQL, `njp worker`
+        # processes do.
+        dispatch_in_server=(
+            _flag("NJP_DISPATCH_IN_SERVER") if dispatch else database_url.startswith("sqlite:")
+        ),
     )
 
 

@@ -60,6 +60,11 @@ else:
 os.environ["NJP_SECRET_KEY"] = "test-only-secret-key-" + "k" * 32
 os.environ["NJP_LOG_LEVEL"] = "DEBUG"
 os.environ.setdefault("NJP_PUBLIC_URL", "http://127.0.0.1:8000")
+# Tests send texts when they choose to (a dispatcher they run, or a worker they start),
+# not from whichever app happens to be serving.
+os.environ["NJP_DISPATCH_IN_SERVER"] = "false"
+# Webhook tests sign what they post with it, as Twilio would.
+os.environ["TWILIO_AUTH_TOKEN"] = "test-only-twilio-auth-token"
 
 # The app is imported only now, so it reads the environment above.
 import httpx  # noqa: E402
@@ -71,6 +76,7 @@ from panels.app import create_app  # noqa: E402
 from panels.migrate import migrate  # noqa: E402
 from panels.piccolo_app import APP_CONFIG  # noqa: E402
 from tests.logscan import LOG_SCANNER  # noqa: E402
+from tests.twilio_fake import FakeTwilio  # noqa: E402
 from tests.world import SENSITIVE, World, build_world  # noqa: E402
 
 DATABASE_FIXTURES = {"database"}
@@ -178,3 +184,10 @@ def no_personal_data_in_logs() -> Iterator[None]:
     leaks = LOG_SCANNER.leaks(SENSITIVE)
     LOG_SCANNER.clear()
     assert not leaks, f"personal data reached the log: {leaks[:3]}"
+
+
+@pytest.fixture
+def twilio() -> Iterator[FakeTwilio]:
+    """A Twilio-compatible server on 127.0.0.1 that records what the real SDK posts."""
+    with FakeTwilio() as server:
+        yield server

@@ -10,6 +10,7 @@ from uuid import UUID
 from panels.access import Actor
 from panels.bookings.tables import NoticeKind, Panel, PanelNotice, PanelStatus, ResourceHold
 from panels.cases import audit
+from panels.messaging import service as messaging
 
 
 async def cancel_panel(
@@ -34,6 +35,7 @@ async def cancel_panel(
             case=panel["case"], panel=panel_id, kind=NoticeKind.panel_cancelled, sequence=sequence
         )
     )
+    await messaging.panel_changed(NoticeKind.panel_cancelled, panel_id, now)  # type: ignore[arg-type]
     await audit.record_event(
         panel["case"],  # type: ignore[arg-type]
         actor,

@@ -32,6 +32,7 @@ from panels.clock import LONDON, utc_now
 from panels.db import is_sqlite, write_transaction
 from panels.errors import Forbidden, NotFound, RuleBroken
 from panels.facilitators.tables import Facilitator
+from panels.messaging import service as messaging
 from panels.settings import get_settings
 from panels.venues.tables import Venue
 from scheduling.checker import violations
@@ -276,6 +277,7 @@ async def book(actor: Actor, case_id: UUID, data: BookingIn, now: datetime | Non
         await PanelNotice.insert(
             PanelNotice(case=case_id, panel=panel_id, kind=NoticeKind.panel_booked, sequence=0)
         )
+        await messaging.panel_changed(NoticeKind.panel_booked, panel_id, now)
         await audit.record_event(
             case_id,
             actor,
@@ -355,6 +357,7 @@ async def reschedule(
                 sequence=sequence,
             )
         )
+        await messaging.panel_changed(NoticeKind.panel_rescheduled, panel_id, now)
         await audit.record_event(
             panel["case"],
             actor,

@@ -9,6 +9,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from panels.facilitators.tables import ConflictKind, Skill
+from panels.phones import PhoneNumber
 
 Word = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 LanguageCode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z]{2,3}$")]
@@ -36,6 +37,9 @@ class ProfileFields(BaseModel):
         description="People they know, streets or postcodes they live near or avoid.",
     )
     works_bank_holidays: bool | None = None
+    phone: PhoneNumber | None = Field(
+        default=None, description="Their mobile, for texts about their panels (optional)."
+    )
 
 
 class FacilitatorChange(ProfileFields):
@@ -70,6 +74,7 @@ class FacilitatorOut(BaseModel):
     max_panels_per_month: int
     conflicts: list[Conflict]
     works_bank_holidays: bool
+    phone: str | None
     calendar: CalendarSource
 
 

@@ -42,6 +42,7 @@ _COLUMNS = (
     Facilitator.max_panels_per_month,
     Facilitator.conflicts,
     Facilitator.works_bank_holidays,
+    Facilitator.phone,
     Facilitator.calendar_url,
     Facilitator.calendar_ics,
     Facilitator.calendar_fetched_at,

@@ -48,6 +48,8 @@ class Facilitator(Table, tablename="facilitators"):
     # know are personal data, seen only by coordinators and the facilitator.
     conflicts = JSON(default=[])
     works_bank_holidays = Boolean(default=False)
+    # Their mobile, for texts about the panels they facilitate (E.164); optional.
+    phone = Varchar(length=20, null=True, default=None)
     calendar_url = Text(null=True, default=None, secret=True)
     calendar_ics = Text(null=True, default=None, secret=True)
     calendar_fetched_at = Timestamptz(null=True, default=None)

@@ -29,10 +29,13 @@ from panels.bookings.schemas import BookingIn
 from panels.calendars import feeds
 from panels.cases.tables import Case, CaseStatus
 from panels.clock import LONDON, london_today
+from panels.db import write_transaction
 from panels.facilitators import service as facilitators
 from panels.facilitators.schemas import CalendarIn, FacilitatorIn
 from panels.facilitators.tables import Skill
 from panels.piccolo_app import APP_CONFIG
+from panels.tasks.service import raise_task
+from panels.tasks.tables import TaskKind
 from panels.venues import service as venues
 from panels.venues.schemas import VenueIn
 from tests.world import (
@@ -856,6 +859,33 @@ ROWS += [
         content_type="text/calendar",
     ),
     Row("POST", "/api/v1/plans", COORDINATORS, 200, plan_backlog),
+]
+
+
+async def a_task(world: World, caller: str) -> Call:
+    """A task on the world's case (which facilitator A leads)."""
+    async with write_transaction():
+        task_id = await raise_task(
+            world.case_id, TaskKind.call_party, "Please call.", datetime.now(UTC)
+        )
+    return Call(path_values={"task_id": task_id})
+
+
+# Twilio's webhooks are open to anyone, and act only on what Twilio signed: an unsigned
+# request is refused whoever sends it (tests/panels/messaging/test_webhooks.py signs).
+ROWS += [
+    Row("GET", CASE + "/texts", STAFF, 200),
+    Row("GET", "/api/v1/tasks", STAFF, 200),
+    Row(
+        "POST",
+        "/api/v1/tasks/{task_id}/done",
+        STAFF,
+        204,
+        a_task,
+        scope=frozenset({"coordinator", "facilitator_assigned"}),
+    ),
+    Row("POST", "/webhooks/twilio/sms", None, 403),
+    Row("POST", "/webhooks/twilio/status", None, 403),
 ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import stat
+from datetime import time
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,11 @@ VARIABLES = (
     "TWILIO_FROM_NUMBER",
     "TWILIO_MESSAGING_SERVICE_SID",
     "TWILIO_API_BASE_URL",
+    "NJP_SMS_RATE_PER_SECOND",
+    "NJP_SMS_QUIET_HOURS",
+    "NJP_SMS_REMINDER_HOURS",
+    "NJP_SMS_LEASE_SECONDS",
+    "NJP_DISPATCH_IN_SERVER",
 )
 KEY = "a-production-secret-key-of-enough-length-0123456789"
 
@@ -49,6 +55,10 @@ def test_with_nothing_set_the_defaults_run(bare_environment: Path) -> None:
     assert settings.public_url == "http://127.0.0.1:8000"
     assert settings.secure_cookies is False
     assert settings.log_level == "INFO"
+    assert settings.sms_rate_per_second == 1.0
+    assert (settings.sms_quiet_start, settings.sms_quiet_end) == (time(20), time(9))
+    assert settings.sms_reminder_hours == (48, 2)
+    assert settings.dispatch_in_server is True  # the embedded default sends from serve
     assert len(settings.secret_key) >= 32
     assert (bare_environment / "var" / "secret_key").read_text() == settings.secret_key
 
@@ -76,6 +86,7 @@ def test_a_postgresql_database_url_selects_postgresql(
     assert settings.engine == "postgres"
     assert settings.database_url == url
     assert settings.secret_key == KEY
+    assert settings.dispatch_in_server is False  # `njp worker` processes send
     with pytest.raises(SettingsError, match="DATABASE_URL"):
         _ = settings.sqlite_path
 
@@ -88,6 +99,13 @@ def test_values_from_the_environment_are_used(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv("NJP_SESSION_HOURS", "8")
     monkeypatch.setenv("NJP_LOG_LEVEL", "warning")
     monkeypatch.setenv("TWILIO_API_BASE_URL", "http://127.0.0.1:9999")
+    monkeypatch.setenv("TWILIO_ACCOUNT_SID", "AC" + "1" * 32)
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "token")
+    monkeypatch.setenv("TWILIO_MESSAGING_SERVICE_SID", "MG" + "2" * 32)
+    monkeypatch.setenv("NJP_SMS_RATE_PER_SECOND", "0")
+    monkeypatch.setenv("NJP_SMS_QUIET_HOURS", "21:30-08:00")
+    monkeypatch.setenv("NJP_SMS_REMINDER_HOURS", "2, 24")
+    monkeypatch.setenv("NJP_DISPATCH_IN_SERVER", "false")
     settings = load_settings()
     assert settings.public_url == "https://panels.example.org"
     assert settings.secure_cookies is True
@@ -96,6 +114,50 @@ def test_values_from_the_environment_are_used(monkeypatch: pytest.MonkeyPatch) -
     assert settings.session_hours == 8
     assert settings.log_level == "WARNING"
     assert settings.twilio_api_base_url == "http://127.0.0.1:9999"
+    assert settings.twilio_messaging_service_sid == "MG" + "2" * 32
+    assert settings.sms_rate_per_second == 0
+    assert (settings.sms_quiet_start, settings.sms_quiet_end) == (time(21, 30), time(8))
+    assert settings.sms_reminder_hours == (24, 2)
+    assert settings.dispatch_in_server is False
+
+
+def test_quiet_hours_can_be_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NJP_SMS_QUIET_HOURS", "none")
+    settings = load_settings()
+    assert settings.sms_quiet_start == settings.sms_quiet_end
+
+
+@pytest.mark.parametrize(
+    ("missing", "message"),
+    [
+        ("TWILIO_ACCOUNT_SID", "TWILIO_ACCOUNT_SID"),
+        ("TWILIO_AUTH_TOKEN", "TWILIO_AUTH_TOKEN"),
+        ("TWILIO_FROM_NUMBER", "exactly one of TWILIO_FROM_NUMBER"),
+    ],
+)
+def test_the_twilio_backend_needs_its_credentials_and_one_sender(
+    monkeypatch: pytest.MonkeyPatch, missing: str, message: str
+) -> None:
+    monkeypatch.setenv("NJP_SMS_BACKEND", "twilio")
+    for name, value in {
+        "TWILIO_ACCOUNT_SID": "AC" + "1" * 32,
+        "TWILIO_AUTH_TOKEN": "token",
+        "TWILIO_FROM_NUMBER": "+447700900999",
+    }.items():
+        if name != missing:
+            monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError, match=message):
+        load_settings()
+
+
+def test_the_twilio_backend_takes_one_sender_not_two(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NJP_SMS_BACKEND", "twilio")
+    monkeypatch.setenv("TWILIO_ACCOUNT_SID", "AC" + "1" * 32)
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "token")
+    monkeypatch.setenv("TWILIO_FROM_NUMBER", "+447700900999")
+    monkeypatch.setenv("TWILIO_MESSAGING_SERVICE_SID", "MG" + "2" * 32)
+    with pytest.raises(SettingsError, match="exactly one"):
+        load_settings()
 
 
 @pytest.mark.parametrize(
@@ -110,6 +172,14 @@ def test_values_from_the_environment_are_used(monkeypatch: pytest.MonkeyPatch) -
         ("NJP_SESSION_HOURS", "twelve"),
         ("NJP_SECRET_KEY", "too-short"),
         ("NJP_PUBLIC_URL", "ftp://panels.example.org"),
+        ("NJP_SMS_RATE_PER_SECOND", "fast"),
+        ("NJP_SMS_RATE_PER_SECOND", "-1"),
+        ("NJP_SMS_QUIET_HOURS", "evenings"),
+        ("NJP_SMS_QUIET_HOURS", "25:00-09:00"),
+        ("NJP_SMS_REMINDER_HOURS", "two"),
+        ("NJP_SMS_REMINDER_HOURS", "0"),
+        ("NJP_SMS_LEASE_SECONDS", "1"),
+        ("NJP_DISPATCH_IN_SERVER", "sometimes"),
     ],
 )
 def test_an_unusable_value_is_refused_naming_the_variable(
