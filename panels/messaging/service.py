@@ -664,3 +664,16 @@ def outbox_status_words(status: str) -> str:
         OutboxStatus.expired: "too late to send",
         OutboxStatus.opted_out: "not sent: they replied STOP",
     }.get(OutboxStatus(status), status)
+
+
+async def attendance_of_case(case_id: UUID) -> dict[UUID, str]:
+    """Each party's answer to the invitation in force for the case's booked panel:
+    pending, confirmed, declined or change_requested. Parties not invited are absent."""
+    rows = await Invitation.select(
+        Invitation.party, Invitation.status, Invitation.panel._.status.as_alias("panel_status")
+    ).where((Invitation.case == case_id) & Invitation.status.is_in(list(ANSWERABLE)))
+    return {
+        row["party"]: str(row["status"])
+        for row in rows
+        if row["panel_status"] == PanelStatus.booked
+    }

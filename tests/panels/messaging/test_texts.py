@@ -6,6 +6,7 @@ person where a text cannot go."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 from typing import Any
 from uuid import UUID
@@ -24,9 +25,11 @@ from panels.clock import LONDON, london_today
 from panels.db import write_transaction
 from panels.errors import RuleBroken
 from panels.facilitators.tables import Facilitator
+from panels.messaging import service as messaging
 from panels.messaging.tables import Attendance, Invitation
 from panels.settings import get_settings
 from panels.tasks.tables import Task
+from tests.twilio_fake import FakeTwilio
 from tests.world import SENSITIVE, World, ready_case, staff_the_scheme
 
 FAY_MOBILE = "+447700900871"
@@ -224,7 +227,7 @@ async def test_withdrawn_consent_cancels_the_panel_and_says_so(world: World) -> 
 
 
 async def test_a_number_that_said_stop_is_sent_nothing_when_a_panel_is_booked(
-    world: World,
+    world: World, twilio: FakeTwilio
 ) -> None:
     setting = await scheduled(world)
     victim = setting["parties"]["victim"]
@@ -237,6 +240,23 @@ async def test_a_number_that_said_stop_is_sent_nothing_when_a_panel_is_booked(
     assert {r["status"] for r in await texts(party_id=setting["parties"]["harm_causer"]["id"])} == {
         OutboxStatus.queued
     }
+    # What is due now goes out, through the service's own dispatcher: not to that number.
+    sender = messaging.dispatcher(
+        replace(
+            get_settings(),
+            sms_backend="twilio",
+            twilio_account_sid=twilio.account_sid,
+            twilio_auth_token=twilio.auth_token,
+            twilio_from_number="+447700900999",
+            twilio_api_base_url=twilio.base_url,
+            sms_rate_per_second=0,
+        )
+    )
+    sender.clock = lambda: MORNING
+    await sender.run_once()
+    posted = {form["To"] for form in twilio.messages()}
+    assert setting["parties"]["harm_causer"]["phone"] in posted
+    assert victim["phone"] not in posted
 
 
 async def test_someone_who_prefers_a_call_is_not_texted_and_their_facilitator_is_asked(
