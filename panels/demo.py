@@ -558,6 +558,8 @@ async def _make_profiles(cast: Cast) -> None:
                 areas=areas,
                 max_panels_per_month=most,
                 conflicts=[Conflict.model_validate(c) for c in conflicts],
+                # A mobile for texts about their panels (drama range, like every number here).
+                phone=_phone(300 + index),
             )
         )
         await availability_service.replace(
