@@ -201,6 +201,10 @@ class Dispatcher:
         except SendFailed as failure:
             await self._failed(row, failure)
             return
+        except Exception as problem:  # a gateway bug: retried like a passing fault
+            reason = f"unexpected {type(problem).__name__} while sending"
+            await self._failed(row, SendFailed(reason, permanent=False))
+            return
         await self._finish(
             row,
             {

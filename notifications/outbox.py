@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from notifications.tables import WAITING, InboundSms, OutboxMessage, OutboxStatus, SmsOptOut
+from notifications.tables import InboundSms, OutboxMessage, OutboxStatus, SmsOptOut
 from notifications.timing import QuietHours
 
 # Twilio's message statuses in the order they happen. A report ranked no higher than
@@ -82,12 +82,16 @@ async def enqueue(text: Text, quiet: QuietHours) -> OutboxStatus | None:
     return status
 
 
-async def withdraw(panel_id: UUID, now: datetime) -> int:
+async def withdraw(panel_id: UUID, now: datetime, *, party_id: UUID | None = None) -> int:
     """Texts about a panel not sent yet (reminders, an invitation in the queue) are
-    cancelled when it moves or is cancelled; how many."""
-    waiting = await OutboxMessage.select(OutboxMessage.id).where(
+    cancelled when it moves or is cancelled, or only one party's when they will not
+    come; how many."""
+    query = OutboxMessage.select(OutboxMessage.id).where(
         (OutboxMessage.panel_id == panel_id) & (OutboxMessage.status == OutboxStatus.queued)
     )
+    if party_id is not None:
+        query = query.where(OutboxMessage.party_id == party_id)
+    waiting = await query
     if waiting:
         await OutboxMessage.update(
             {OutboxMessage.status: OutboxStatus.cancelled, OutboxMessage.updated_at: now}
@@ -135,7 +139,3 @@ async def record_delivery(
 async def inbound_seen(message_sid: str) -> dict[str, Any] | None:
     """The text with this MessageSid if it was handled already (a repeated webhook)."""
     return await InboundSms.select().where(InboundSms.message_sid == message_sid).first()
-
-
-def is_waiting(status: str) -> bool:
-    return status in WAITING

@@ -13,7 +13,7 @@ from notifications import outbox
 from notifications.dispatcher import Dispatcher, Policy
 from notifications.gateway import ConsoleGateway, Gateway, TwilioGateway, masked
 from notifications.outbox import NOT_DELIVERED, Text
-from notifications.replies import Intent, understand
+from notifications.replies import Intent, Understood, understand
 from notifications.tables import InboundSms, OutboxMessage, OutboxStatus, SmsOptOut
 from notifications.templates import Details, MessageKind, check_safe, render
 from notifications.timing import Backoff, QuietHours
@@ -417,25 +417,45 @@ async def handle_reply(message_sid: str, phone: str, body: str, now: datetime) -
         return str(seen["reply"])
     settings = get_settings()
     understood = understand(body)
+    try:
+        return await _handle_once(message_sid, phone, body, understood, now, settings)
+    except Exception:
+        # Twilio sent the same text twice at once and the other request won the race
+        # (PostgreSQL refused this one's row): its answer stands, and this one undid.
+        seen = await outbox.inbound_seen(message_sid)
+        if seen is None:
+            raise
+        return str(seen["reply"])
+
+
+async def _handle_once(
+    message_sid: str,
+    phone: str,
+    body: str,
+    understood: Understood,
+    now: datetime,
+    settings: Settings,
+) -> str:
     async with write_transaction():
         seen = await outbox.inbound_seen(message_sid)
         if seen is not None:
             return str(seen["reply"])
-        reply, case_id, party_id = await _act_on(
-            understood.intent, understood.score, phone, now, settings
-        )
-        await InboundSms.insert(
+        # Written first: a second request with this MessageSid waits on its unique index.
+        rows = await InboundSms.insert(
             InboundSms(
                 message_sid=message_sid,
                 from_number=phone,
                 body=body[:1600],
                 intent=understood.intent.value,
-                reply=reply,
                 received_at=now,
-                case_id=case_id,
-                party_id=party_id,
             )
+        ).returning(InboundSms.id)
+        reply, case_id, party_id = await _act_on(
+            understood.intent, understood.score, phone, now, settings
         )
+        await InboundSms.update(
+            {InboundSms.reply: reply, InboundSms.case_id: case_id, InboundSms.party_id: party_id}
+        ).where(InboundSms.id == rows[0]["id"])
     return reply
 
 
@@ -507,6 +527,9 @@ async def _answer_invitation(
         details={"party_id": str(invitation["party"]), "panel_id": str(invitation["panel"])},
         at=now,
     )
+    if status is Attendance.declined:
+        # No "see you tomorrow" to someone who said they cannot come.
+        await outbox.withdraw(invitation["panel"], now, party_id=invitation["party"])
     if task is not None:
         await raise_task(
             invitation["case"], task, _TASK_WORDS[task], now, party_id=invitation["party"]

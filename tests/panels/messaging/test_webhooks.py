@@ -4,6 +4,7 @@ parties share goes to a person; delivery reports never go backwards."""
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from typing import Any
 from uuid import UUID
@@ -142,6 +143,21 @@ async def test_a_reply_twilio_sends_five_times_has_one_effect(
     assert await Task.count().where(Task.kind == "rebook") == 1
 
 
+async def test_the_same_reply_arriving_five_times_at_once_has_one_effect(
+    client: AsyncClient, world: World
+) -> None:
+    setting = await invited(world)
+    victim = setting["parties"]["victim"]
+    fields = inbound(victim["phone"], "YES")
+    answers = await asyncio.gather(
+        *(post_signed(client, "/webhooks/twilio/sms", fields) for _ in range(5))
+    )
+    assert {a.status_code for a in answers} == {200}
+    assert len({a.text for a in answers}) == 1
+    assert await InboundSms.count() == 1
+    assert len(await events(setting["case_id"], "attendance_confirmed")) == 1
+
+
 async def test_no_declines_and_asks_the_facilitator_to_rebook(
     client: AsyncClient, world: World
 ) -> None:
@@ -155,6 +171,16 @@ async def test_no_declines_and_asks_the_facilitator_to_rebook(
         victim["id"],
         world.facilitator.actor.id,
     )
+    # No reminder goes to someone who said they cannot come; the other side's still do.
+    reminders = await OutboxMessage.select(OutboxMessage.party_id, OutboxMessage.status).where(
+        OutboxMessage.kind == "reminder"
+    )
+    assert {r["status"] for r in reminders if r["party_id"] == victim["id"]} == {
+        OutboxStatus.cancelled
+    }
+    assert {r["status"] for r in reminders if r["party_id"] != victim["id"]} == {
+        OutboxStatus.queued
+    }
 
 
 async def test_change_asks_the_facilitator_to_rearrange(client: AsyncClient, world: World) -> None:
