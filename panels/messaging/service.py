@@ -465,28 +465,19 @@ async def _act_on(
     plain = _details(settings)
     parties = await Party.select(Party.id, Party.case, Party.language).where(Party.phone == phone)
     language = parties[0]["language"] if len({p["language"] for p in parties}) == 1 else "en"
-    if intent is Intent.stop:
-        if await outbox.stop(phone, now):
+    if intent in (Intent.stop, Intent.start):
+        stopping = intent is Intent.stop
+        if await (outbox.stop(phone, now) if stopping else outbox.start(phone)):
             for party in parties:
                 await audit.record_event(
                     party["case"],
                     None,
-                    "texts_stopped",
+                    "texts_stopped" if stopping else "texts_started",
                     details={"party_id": str(party["id"])},
                     at=now,
                 )
-        return render(MessageKind.reply_stopped, language, plain), None, None
-    if intent is Intent.start:
-        if await outbox.start(phone):
-            for party in parties:
-                await audit.record_event(
-                    party["case"],
-                    None,
-                    "texts_started",
-                    details={"party_id": str(party["id"])},
-                    at=now,
-                )
-        return render(MessageKind.reply_started, language, plain), None, None
+        kind = MessageKind.reply_stopped if stopping else MessageKind.reply_started
+        return render(kind, language, plain), None, None
     if intent is Intent.help:
         return render(MessageKind.reply_help, language, plain), None, None
     if intent is Intent.score and score is not None:
@@ -621,6 +612,12 @@ async def texts_of_case(case_id: UUID) -> list[dict[str, Any]]:
         OutboxMessage.sent_at,
         OutboxMessage.created_at,
     ).where((OutboxMessage.case_id == case_id) & OutboxMessage.party_id.is_not_null())
+    parties = await Party.select(Party.id, Party.phone).where(Party.case == case_id)
+    phones = [p["phone"] for p in parties if p["phone"]]
+    mine: Any = InboundSms.case_id == case_id
+    if phones:
+        # Also a text from a number the case knows that matched no single party.
+        mine = mine | (InboundSms.case_id.is_null() & InboundSms.from_number.is_in(phones))
     received = await InboundSms.select(
         InboundSms.id,
         InboundSms.party_id,
@@ -628,19 +625,7 @@ async def texts_of_case(case_id: UUID) -> list[dict[str, Any]]:
         InboundSms.intent,
         InboundSms.received_at,
         InboundSms.reply,
-    ).where(InboundSms.case_id == case_id)
-    parties = await Party.select(Party.id, Party.phone).where(Party.case == case_id)
-    # A text from a number the case knows, even one that matched no single party.
-    phones = [p["phone"] for p in parties if p["phone"]]
-    if phones:
-        received += await InboundSms.select(
-            InboundSms.id,
-            InboundSms.party_id,
-            InboundSms.body,
-            InboundSms.intent,
-            InboundSms.received_at,
-            InboundSms.reply,
-        ).where(InboundSms.case_id.is_null() & InboundSms.from_number.is_in(phones))
+    ).where(mine)
     items = [{"direction": "out", "at": row["sent_at"] or row["due_at"], **row} for row in sent] + [
         {"direction": "in", "at": row["received_at"], **row} for row in received
     ]
