@@ -81,9 +81,12 @@ class Dispatcher:
         self.on_failed = on_failed
         self.name = name or worker_name()
         self.clock = clock
+        # Set by run(); a dispatcher driven by run_once alone is never stopping.
+        self._stop = asyncio.Event()
 
     async def run(self, stop: asyncio.Event, *, idle_seconds: float = 1.0) -> None:
         """Send until `stop` is set, looking again every `idle_seconds` when idle."""
+        self._stop = stop
         while not stop.is_set():
             try:
                 handled = await self.run_once()
@@ -101,12 +104,33 @@ class Dispatcher:
         if self.policy.quiet.contains(now):
             return 0
         claimed, slots = await self._claim(now)
-        for row, slot in zip(claimed, slots, strict=True):
+        for done, (row, slot) in enumerate(zip(claimed, slots, strict=True)):
             wait = (slot - self.clock()).total_seconds()
             if wait > 0:
-                await asyncio.sleep(wait)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stop.wait(), timeout=wait)
+            if self._stop.is_set():
+                # Stopping: what is not sent yet goes back for the next dispatcher now,
+                # rather than after its lease.
+                await self._release(claimed[done:])
+                return done
             await self._deliver(row)
         return len(claimed)
+
+    async def _release(self, rows: list[dict[str, Any]]) -> None:
+        async with self.transaction():
+            await OutboxMessage.update(
+                {
+                    OutboxMessage.status: OutboxStatus.queued,
+                    OutboxMessage.claimed_by: None,
+                    OutboxMessage.claimed_until: None,
+                    OutboxMessage.attempts: OutboxMessage.attempts - 1,
+                }
+            ).where(
+                OutboxMessage.id.is_in([row["id"] for row in rows])
+                & (OutboxMessage.status == OutboxStatus.sending)
+                & (OutboxMessage.claimed_by == self.name)
+            )
 
     async def _claim(self, now: datetime) -> tuple[list[dict[str, Any]], list[datetime]]:
         due = (

@@ -133,7 +133,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         stop_sending.set()
         while sending:
             task = sending.pop()
-            with contextlib.suppress(asyncio.CancelledError):
+            # A text being sent is let finish; a stuck one is cancelled (its lease frees it).
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
                 await asyncio.wait_for(task, timeout=15)
 
     def provide_settings() -> Settings:

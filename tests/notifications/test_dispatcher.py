@@ -4,6 +4,7 @@ handed to a person, quiet hours, STOP, expiry, leases and the per-sender rate.""
 
 from __future__ import annotations
 
+import asyncio
 import time as stopwatch
 from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
@@ -311,3 +312,23 @@ async def test_the_rate_spaces_sends_even_across_dispatchers(
     pace = await SmsSenderPace.select().first()
     assert pace is not None
     assert pace["sender"] == "default"
+
+
+async def test_stopping_gives_back_what_it_had_not_sent_yet(
+    database: str, twilio: FakeTwilio
+) -> None:
+    await queue(*(f"Slowly {n}" for n in range(5)), at=datetime.now(UTC) - timedelta(minutes=1))
+    policy = Policy(quiet=NEVER_QUIET, rate_per_second=1, batch=5)
+    sender = dispatcher_for(twilio, lambda: datetime.now(UTC), policy=policy)
+    stop = asyncio.Event()
+    running = asyncio.create_task(sender.run(stop))
+    await asyncio.to_thread(twilio.wait_for, 1, 10)
+    stop.set()
+    await asyncio.wait_for(running, timeout=5)  # not after the other four seconds' sends
+
+    assert len(twilio.messages()) == 1
+    left = [r for r in await rows() if r["status"] != OutboxStatus.sent]
+    assert len(left) == 4
+    assert {(r["status"], r["claimed_by"], r["attempts"]) for r in left} == {
+        (OutboxStatus.queued, None, 0)
+    }
