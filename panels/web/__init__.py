@@ -1,7 +1,7 @@
 """Server-rendered pages for referrers, facilitators and coordinators, built from GOV.UK
 Frontend components. They call the same services as the JSON API."""
 
-from panels.web import accounts, bookings, cases, facilitators, venues
+from panels.web import accounts, bookings, cases, facilitators, texts, venues
 
 ROUTES = [
     *accounts.ROUTES,
@@ -9,4 +9,5 @@ ROUTES = [
     *bookings.ROUTES,
     *facilitators.ROUTES,
     *venues.ROUTES,
+    *texts.ROUTES,
 ]

@@ -30,9 +30,11 @@ from panels.cases.schemas import (
 )
 from panels.cases.tables import CaseStatus
 from panels.clock import utc_now
-from panels.errors import DomainError, InvalidInput
+from panels.errors import DomainError, InvalidInput, NotFound, RuleBroken
 from panels.facilitators import service as facilitator_profiles
 from panels.settings import Settings, get_settings
+from panels.tasks import service as tasks
+from panels.web import texts
 from panels.web.forms import (
     FormErrors,
     date_from,
@@ -64,6 +66,8 @@ DONE = {
     "booked": "Panel booked: everyone will be told",
     "moved-panel": "Panel moved: everyone will be told the new time",
     "cancelled-panel": "Panel cancelled: everyone will be told",
+    "task": "Marked as done",
+    "task-was-done": "That was already marked as done",
 }
 
 # The form's own words for what is missing or malformed (see forms.errors_from).
@@ -141,6 +145,8 @@ async def cases_page(
         },
         organisations={o["id"]: o["name"] for o in organisations},
         query=request.url.query,
+        # A facilitator's home: what is left for them to do, above their cases.
+        tasks=await tasks.open_tasks(actor) if actor.role is Role.facilitator else [],
     )
 
 
@@ -169,6 +175,7 @@ async def dashboard_page(
         facilitators=await _facilitators(),
         organisations={o["id"]: o["name"] for o in await accounts.list_organisations()},
         dbs_attention=await facilitator_profiles.list_facilitators(dbs_expiring_within_days=30),
+        tasks=await tasks.open_tasks(actor),
     )
 
 
@@ -330,6 +337,7 @@ async def _case_page(
         facilitators=await _facilitators() if actor.is_coordinator else [],
         panels=await bookings.panels_of_case(case_id),
         now=utc_now(),
+        **await texts.of_case(case),
     )
 
 
@@ -583,6 +591,23 @@ async def add_person(
     return _back_to(case_id, "person", "#people")
 
 
+@post("/cases/{case_id:uuid}/tasks/{task_id:int}/done", opt=CASE_WORKERS, include_in_schema=False)
+async def mark_task_done(
+    actor: NamedDependency[Actor], case_id: FromPath[UUID], task_id: FromPath[int]
+) -> Redirect:
+    # Only a task of this case: the address says which case's page to go back to.
+    if task_id not in {task["id"] for task in await tasks.tasks_of_case(case_id)}:
+        raise NotFound("No such task.")
+    try:
+        await tasks.mark_done(actor, task_id)
+    except RuleBroken as problem:
+        if problem.rule != "task_done":
+            raise
+        # Someone else (or a second click) got there first: it is done either way.
+        return _back_to(case_id, "task-was-done", "#things-to-do")
+    return _back_to(case_id, "task", "#things-to-do")
+
+
 ROUTES = [
     cases_page,
     dashboard_page,
@@ -596,4 +621,5 @@ ROUTES = [
     record_admission,
     change_availability,
     add_person,
+    mark_task_done,
 ]

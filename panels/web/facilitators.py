@@ -25,7 +25,7 @@ from panels.facilitators import service
 from panels.facilitators.schemas import CalendarIn, FacilitatorChange, FacilitatorIn
 from panels.facilitators.tables import ConflictKind
 from panels.web import availability as forms_for_times
-from panels.web.forms import FormErrors, date_from, errors_from, number, posted, text
+from panels.web.forms import FormErrors, date_from, errors_from, number, optional, posted, text
 from panels.web.rendering import page
 
 STAFF = allow(Role.coordinator, Role.facilitator)
@@ -117,6 +117,8 @@ async def save_profile(
         "areas": _lines(form.get("areas")),
         "max_panels_per_month": number(form, "max_panels_per_month", -1),
         "works_bank_holidays": text(form, "works_bank_holidays") == "yes",
+        # Left empty: no texts about their panels.
+        "phone": optional(form, "phone"),
         "conflicts": [
             {"kind": kind.value, "value": value}
             for kind in ConflictKind

@@ -168,6 +168,7 @@ def navigation(actor: Actor | None, path: str) -> list[dict[str, Any]]:
     if actor.role is Role.coordinator:
         items += [
             ("Plan panels", "/scheduling"),
+            ("Texts sent", "/texts"),
             ("Facilitators", "/facilitators"),
             ("Venues", "/venues"),
             ("Users", "/users"),

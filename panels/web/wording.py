@@ -3,6 +3,8 @@ everywhere."""
 
 from __future__ import annotations
 
+from notifications.replies import Intent
+from notifications.templates import MessageKind
 from panels.accounts.tables import OrganisationKind, Role
 from panels.cases.tables import (
     CaseStatus,
@@ -16,6 +18,7 @@ from panels.cases.tables import (
     PartyRole,
 )
 from panels.facilitators.tables import Skill
+from panels.messaging.tables import Attendance
 from panels.venues.tables import VenueFeature
 
 STATUS: dict[str, str] = {
@@ -132,6 +135,53 @@ VENUE_FEATURE: dict[str, str] = {
     VenueFeature.accessible_toilet: "Accessible toilet",
 }
 
+# A party's answer, by text, to the invitation to their panel.
+ATTENDANCE: dict[str, str] = {
+    Attendance.pending: "Invited, no answer yet",
+    Attendance.confirmed: "Confirmed by text",
+    Attendance.declined: "Said they cannot come",
+    Attendance.change_requested: "Asked to change the time",
+}
+
+ATTENDANCE_COLOUR: dict[str, str] = {
+    Attendance.pending: "govuk-tag--grey",
+    Attendance.confirmed: "govuk-tag--green",
+    Attendance.declined: "govuk-tag--red",
+    Attendance.change_requested: "govuk-tag--orange",
+}
+
+# What a text we sent was for.
+TEXT_KIND: dict[str, str] = {
+    MessageKind.invitation: "Invitation to the panel",
+    MessageKind.reminder: "Reminder of the panel",
+    MessageKind.rescheduled: "The panel's new time",
+    MessageKind.cancelled: "The panel is cancelled",
+    MessageKind.facilitator_booked: "Panel booked, to a facilitator",
+    MessageKind.facilitator_reminder: "Reminder, to a facilitator",
+    MessageKind.facilitator_rescheduled: "Panel moved, to a facilitator",
+    MessageKind.facilitator_cancelled: "Panel cancelled, to a facilitator",
+}
+
+# What a reply was understood as.
+REPLY_INTENT: dict[str, str] = {
+    Intent.confirm: "Yes, they will come",
+    Intent.decline: "No, they cannot come",
+    Intent.change: "They want to change the time",
+    Intent.stop: "STOP: send them no more texts",
+    Intent.start: "START: they will take texts again",
+    Intent.help: "They asked for help",
+    Intent.score: "An answer to the feedback question",
+    Intent.unknown: "Not understood: a person needs to read it",
+}
+
+# What the phone company said became of a sent text, where it has said.
+DELIVERY: dict[str, str] = {
+    "delivered": "delivered",
+    "read": "delivered",
+    "undelivered": "not delivered",
+    "failed": "not delivered",
+}
+
 # Stored values are StrEnums, which look up as their plain string values too.
 ALL: dict[str, dict[str, str]] = {
     "status": STATUS,
@@ -147,6 +197,9 @@ ALL: dict[str, dict[str, str]] = {
     "organisation_kind": ORGANISATION_KIND,
     "skill": SKILL,
     "venue_feature": VENUE_FEATURE,
+    "attendance": ATTENDANCE,
+    "text_kind": TEXT_KIND,
+    "reply_intent": REPLY_INTENT,
 }
 
 

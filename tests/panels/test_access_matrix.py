@@ -1056,6 +1056,13 @@ ROWS += [
     page("POST", "/scheduling/book", COORDINATORS, 200, book_the_plan_form),
 ]
 
+ROWS += [
+    # The scheme's latest texts, numbers masked.
+    page("GET", "/texts", COORDINATORS, 200),
+    # A task of World's case, which A leads: marked done from the case's page.
+    page("POST", PAGE_CASE + "/tasks/{task_id}/done", STAFF, 303, a_task, to=BACK_TO_CASE + "task"),
+]
+
 MATRIX = [
     pytest.param(
         row,
