@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import contextvars
 import logging
 import sqlite3
+import weakref
+from collections.abc import AsyncIterator
 from typing import Any
 
 from piccolo.engine.base import Engine
@@ -39,11 +43,40 @@ def engine() -> Engine[Any]:
 
 def write_transaction() -> Any:
     """A transaction for changes. On SQLite it takes the write lock at BEGIN (IMMEDIATE),
-    so two writers queue rather than one failing when it upgrades a read lock."""
+    so two writers queue rather than one failing when it upgrades a read lock; and the
+    writers of one process queue in order on a lock of their own first."""
     db = engine()
     if isinstance(db, SQLiteEngine):
-        return db.transaction(transaction_type=TransactionType.immediate)
+        return _sqlite_write(db)
     return db.transaction()
+
+
+# SQLite's own busy wait lets waiting writers sleep and retry in no order, so under a
+# burst (a hundred webhooks a second) early ones starve until its timeout. Queued in
+# the process first, each writer takes the file lock at once; other processes still
+# wait on SQLite's.
+_writer_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+    weakref.WeakKeyDictionary()
+)
+_writing = contextvars.ContextVar("njp_sqlite_writing", default=False)
+
+
+@contextlib.asynccontextmanager
+async def _sqlite_write(db: SQLiteEngine) -> AsyncIterator[Any]:
+    if _writing.get():
+        # Already inside this task's write transaction: Piccolo nests the new one in it.
+        async with db.transaction(transaction_type=TransactionType.immediate) as nested:
+            yield nested
+        return
+    loop = asyncio.get_running_loop()
+    lock = _writer_locks.setdefault(loop, asyncio.Lock())
+    async with lock:
+        token = _writing.set(True)
+        try:
+            async with db.transaction(transaction_type=TransactionType.immediate) as outer:
+                yield outer
+        finally:
+            _writing.reset(token)
 
 
 def is_sqlite() -> bool:

@@ -209,6 +209,9 @@ def _handler_for(twilio: FakeTwilio) -> type[BaseHTTPRequestHandler]:
         # HTTP/1.1 keeps connections open, as the SDK's pooled session expects of Twilio.
         protocol_version = "HTTP/1.1"
         timeout = 10  # an idle kept-alive connection ends instead of holding a thread
+        # An answer goes out as two writes (headers, body); with Nagle's algorithm the
+        # body would wait ~40 ms for the client's delayed ACK, which Twilio never makes.
+        disable_nagle_algorithm = True
 
         def do_POST(self) -> None:
             self._handle()
