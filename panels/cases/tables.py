@@ -133,7 +133,8 @@ class Party(Table, tablename="parties"):
     case = ForeignKey(references=Case, on_delete=OnDelete.restrict, index=True, null=False)
     role = Varchar(length=30, choices=PartyRole)
     name = Varchar(length=200)
-    phone = Varchar(length=20, null=True, default=None)
+    # Indexed: a text that comes in is matched to its sender by number.
+    phone = Varchar(length=20, null=True, default=None, index=True)
     email = Varchar(length=254, null=True, default=None)
     language = Varchar(length=2, choices=Language, default=Language.en)
     contact_preference = Varchar(length=20, choices=ContactPreference, default="sms")

@@ -371,9 +371,9 @@ async def _could_not_text(row: dict[str, Any]) -> None:
 # Replies ---------------------------------------------------------------------------------
 
 
-async def _answerable(phone: str, now: datetime) -> list[dict[str, Any]]:
-    """The invitations in force for upcoming panels of the parties with this number."""
-    parties = await Party.select(Party.id, Party.case, Party.language).where(Party.phone == phone)
+async def _answerable(parties: list[dict[str, Any]], now: datetime) -> list[dict[str, Any]]:
+    """The invitations in force for upcoming panels of these parties (those with the
+    number a text came from), with what the answer needs of the panel."""
     if not parties:
         return []
     by_id = {p["id"]: p for p in parties}
@@ -385,9 +385,13 @@ async def _answerable(phone: str, now: datetime) -> list[dict[str, Any]]:
         Invitation.status,
         Invitation.panel._.starts_at.as_alias("starts_at"),
         Invitation.panel._.status.as_alias("panel_status"),
+        Invitation.panel._.harm_causer_arrives_at.as_alias("harm_causer_arrives_at"),
+        Invitation.panel._.victim_arrives_at.as_alias("victim_arrives_at"),
+        Invitation.panel._.venue._.name.as_alias("venue_name"),
+        Invitation.panel._.venue._.address.as_alias("venue_address"),
     ).where(Invitation.party.is_in(list(by_id)) & Invitation.status.is_in(list(ANSWERABLE)))
     return [
-        {**row, "language": by_id[row["party"]]["language"]}
+        {**row, "party_row": by_id[row["party"]]}
         for row in rows
         if row["panel_status"] == PanelStatus.booked and row["starts_at"] > now
     ]
@@ -412,9 +416,6 @@ _TASK_WORDS = {
 async def handle_reply(message_sid: str, phone: str, body: str, now: datetime) -> str:
     """An inbound text: understood, acted on, and the words to answer with. The same
     MessageSid again has no further effect and gets the same answer."""
-    seen = await outbox.inbound_seen(message_sid)
-    if seen is not None:
-        return str(seen["reply"])
     settings = get_settings()
     understood = understand(body)
     try:
@@ -463,7 +464,9 @@ async def _act_on(
     intent: Intent, score: int | None, phone: str, now: datetime, settings: Settings
 ) -> tuple[str, UUID | None, UUID | None]:
     plain = _details(settings)
-    parties = await Party.select(Party.id, Party.case, Party.language).where(Party.phone == phone)
+    parties = await Party.select(
+        Party.id, Party.case, Party.language, Party.role, Party.young_person
+    ).where(Party.phone == phone)
     language = parties[0]["language"] if len({p["language"] for p in parties}) == 1 else "en"
     if intent in (Intent.stop, Intent.start):
         stopping = intent is Intent.stop
@@ -485,7 +488,7 @@ async def _act_on(
         if answered is not None:
             return render(MessageKind.reply_survey_thanks, language, plain), *answered
     if intent in _ANSWERS:
-        matches = await _answerable(phone, now)
+        matches = await _answerable(parties, now)
         if len(matches) == 1:
             return await _answer_invitation(matches[0], intent, now, settings)
     # Not understood, nothing it could answer, or a number several people share: a person
@@ -525,36 +528,21 @@ async def _answer_invitation(
         await raise_task(
             invitation["case"], task, _TASK_WORDS[task], now, party_id=invitation["party"]
         )
-    panel = (
-        await Panel.select(
-            Panel.starts_at,
-            Panel.harm_causer_arrives_at,
-            Panel.victim_arrives_at,
-            Panel.venue._.name.as_alias("venue_name"),
-            Panel.venue._.address.as_alias("venue_address"),
+    party = invitation["party_row"]
+    young = party["role"] == PartyRole.harm_causer and party["young_person"]
+    if party["role"] == PartyRole.guardian:
+        young = await Party.exists().where(
+            (Party.case == invitation["case"])
+            & (Party.role == PartyRole.harm_causer)
+            & (Party.young_person == True)  # noqa: E712
         )
-        .where(Panel.id == invitation["panel"])
-        .first()
-    )
-    assert panel is not None
-    party = (
-        await Party.select(Party.role, Party.young_person)
-        .where(Party.id == invitation["party"])
-        .first()
-    )
-    assert party is not None
-    young = await Party.exists().where(
-        (Party.case == invitation["case"])
-        & (Party.role == PartyRole.harm_causer)
-        & (Party.young_person == True)  # noqa: E712
-    )
     details = _details(
         settings,
-        when=_arrival(panel, party, young),
-        venue_name=panel["venue_name"],
-        venue_address=panel["venue_address"],
+        when=_arrival(invitation, party, young),
+        venue_name=invitation["venue_name"],
+        venue_address=invitation["venue_address"],
     )
-    reply = render(_REPLY_KIND[intent], invitation["language"], details)
+    reply = render(_REPLY_KIND[intent], party["language"], details)
     return reply, invitation["case"], invitation["party"]
 
 
