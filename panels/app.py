@@ -30,7 +30,9 @@ from panels.health import health
 from panels.logs import logging_config
 from panels.messaging import endpoints as texts
 from panels.messaging.service import dispatcher
+from panels.outcomes.endpoints import router as outcomes_router
 from panels.settings import Settings, get_settings
+from panels.support.endpoints import router as support_router
 from panels.tasks.endpoints import router as tasks_router
 from panels.venues.endpoints import router as venues_router
 from panels.web.errors import exception_handlers
@@ -149,7 +151,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             facilitators_router,
             venues_router,
             texts.router,
+            outcomes_router,
             tasks_router,
+            support_router,
         ],
     )
     app = Litestar(

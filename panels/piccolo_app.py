@@ -21,6 +21,8 @@ from panels.cases.tables import (
 )
 from panels.facilitators.tables import Facilitator
 from panels.messaging.tables import Invitation, SurveyPrompt
+from panels.outcomes.tables import AgreementAction, PanelAttendance, PanelRecord
+from panels.support.tables import SupportService
 from panels.tasks.tables import Task
 from panels.venues.tables import Venue
 
@@ -57,6 +59,10 @@ APP_CONFIG = AppConfig(
         Invitation,
         SurveyPrompt,
         Task,
+        SupportService,
+        PanelRecord,
+        PanelAttendance,
+        AgreementAction,
     ],
     migration_dependencies=[],
     commands=[],

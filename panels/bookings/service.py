@@ -132,7 +132,7 @@ async def move_suggestions(
     actor: Actor, panel_id: UUID, *, n: int = SUGGESTIONS, now: datetime | None = None
 ) -> dict[str, Any]:
     """Times the panel could move to: its own holds do not count against it."""
-    panel = await _panel_in_scope(actor, panel_id)
+    panel = await panel_in_scope(actor, panel_id)
     return await _suggested(panel["case"], n=n, now=now, leaving_out=panel_id)
 
 
@@ -294,7 +294,7 @@ async def book(actor: Actor, case_id: UUID, data: BookingIn, now: datetime | Non
     return panel_id
 
 
-async def _panel_in_scope(actor: Actor, panel_id: UUID, *, lock: bool = False) -> dict[str, Any]:
+async def panel_in_scope(actor: Actor, panel_id: UUID, *, lock: bool = False) -> dict[str, Any]:
     """The panel, if the actor may see it: coordinators, the case's lead facilitator, and
     the facilitators on the panel."""
     query = Panel.select().where(Panel.id == panel_id)
@@ -323,7 +323,7 @@ async def reschedule(
 ) -> None:
     now = now or utc_now()
     async with _refusing_double_booking(), write_transaction():
-        panel = await _panel_in_scope(actor, panel_id, lock=True)
+        panel = await panel_in_scope(actor, panel_id, lock=True)
         if panel["status"] != PanelStatus.booked:
             raise RuleBroken("Only a booked panel can be moved.", rule="panel_cancelled")
         await case_in_scope(actor, panel["case"], lock=True)
@@ -377,7 +377,7 @@ async def cancel(actor: Actor, panel_id: UUID, reason: str, now: datetime | None
     """Cancel the panel; the case goes back to ready to schedule."""
     now = now or utc_now()
     async with write_transaction():
-        panel = await _panel_in_scope(actor, panel_id, lock=True)
+        panel = await panel_in_scope(actor, panel_id, lock=True)
         if panel["status"] != PanelStatus.booked:
             raise RuleBroken("This panel is already cancelled.", rule="panel_cancelled")
         case = await case_in_scope(actor, panel["case"], lock=True)
@@ -389,7 +389,7 @@ async def cancel(actor: Actor, panel_id: UUID, reason: str, now: datetime | None
 
 
 async def read_panel(actor: Actor, panel_id: UUID) -> dict[str, Any]:
-    panel = await _panel_in_scope(actor, panel_id)
+    panel = await panel_in_scope(actor, panel_id)
     return (await _shaped([panel]))[0]
 
 

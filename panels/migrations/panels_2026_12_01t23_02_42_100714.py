@@ -73,7 +73,7 @@ class User(Table, tablename="users", schema=None):
 
 ID = "2026-12-01T23:02:42:100714"
 VERSION = "1.38.0"
-DESCRIPTION = "True"
+DESCRIPTION = "sms outbox, invitations, tasks, facilitator mobiles"
 
 
 async def forwards():

@@ -1,7 +1,7 @@
 """Server-rendered pages for referrers, facilitators and coordinators, built from GOV.UK
 Frontend components. They call the same services as the JSON API."""
 
-from panels.web import accounts, bookings, cases, facilitators, texts, venues
+from panels.web import accounts, bookings, cases, facilitators, support, texts, venues
 
 ROUTES = [
     *accounts.ROUTES,
@@ -10,4 +10,5 @@ ROUTES = [
     *facilitators.ROUTES,
     *venues.ROUTES,
     *texts.ROUTES,
+    *support.ROUTES,
 ]

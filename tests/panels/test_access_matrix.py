@@ -27,13 +27,17 @@ from panels.availability.service import Owner
 from panels.bookings import service as bookings
 from panels.bookings.schemas import BookingIn
 from panels.calendars import feeds
-from panels.cases.tables import Case, CaseStatus
+from panels.cases.tables import Case, CaseStatus, Party
 from panels.clock import LONDON, london_today
 from panels.db import write_transaction
 from panels.facilitators import service as facilitators
 from panels.facilitators.schemas import CalendarIn, FacilitatorIn
 from panels.facilitators.tables import Skill
+from panels.outcomes import service as outcomes
+from panels.outcomes.schemas import ActionIn, PanelRecordIn
 from panels.piccolo_app import APP_CONFIG
+from panels.support import service as support
+from panels.support.schemas import SupportServiceIn
 from panels.tasks.service import raise_task
 from panels.tasks.tables import TaskKind
 from panels.venues import service as venues
@@ -871,6 +875,74 @@ async def a_task(world: World, caller: str) -> Call:
     return Call(path_values={"task_id": task_id})
 
 
+async def held_panel(world: World) -> tuple[UUID, UUID]:
+    """A booked panel recorded as held (both sides came and agreed), with one action."""
+    arranged, panel_id = await booked_panel(world)
+    parties = await Party.select(Party.id).where(Party.case == arranged.case_id)
+    attendance = [{"party_id": p["id"], "attended": True, "agrees": True} for p in parties]
+    await outcomes.record_panel(
+        world.coordinator.actor,
+        panel_id,
+        PanelRecordIn.model_validate({"result": "held", "attendance": attendance}),
+        now=evening(FIRST_EVENING, 21),
+    )
+    return arranged.case_id, panel_id
+
+
+def an_apology(owner: UUID) -> dict[str, Any]:
+    return {
+        "kind": "spoken_apology",
+        "owner_party_id": str(owner),
+        "description": "Say sorry to the neighbour at the panel's follow-up meeting.",
+        "deadline": (london_today() + timedelta(days=30)).isoformat(),
+    }
+
+
+async def postponing(world: World, caller: str) -> Call:
+    arranged, panel_id = await booked_panel(world)
+    return Call(
+        path_values={"case_id": arranged.case_id, "panel_id": panel_id},
+        json={"result": "postponed", "reason": "The hall is flooded."},
+    )
+
+
+async def recorded_panel(world: World, caller: str) -> Call:
+    case_id, panel_id = await held_panel(world)
+    return Call(path_values={"case_id": case_id, "panel_id": panel_id})
+
+
+async def more_of_the_agreement(world: World, caller: str) -> Call:
+    case_id, _ = await held_panel(world)
+    owner = await Party.select(Party.id).where(Party.case == case_id).first()
+    assert owner is not None
+    return Call(path_values={"case_id": case_id}, json=[an_apology(owner["id"])])
+
+
+async def an_action(world: World, caller: str) -> Call:
+    case_id, _ = await held_panel(world)
+    owner = await Party.select(Party.id).where(Party.case == case_id).first()
+    assert owner is not None
+    [action_id] = await outcomes.add_actions(
+        world.coordinator.actor, case_id, [ActionIn.model_validate(an_apology(owner["id"]))]
+    )
+    return Call(path_values={"action_id": action_id}, json={"status": "done"})
+
+
+ROWS += [
+    Row("POST", PANEL + "/record", STAFF, 204, postponing, scope=SEE_THE_PANEL),
+    Row("GET", CASE + "/agreement", STAFF, 200, recorded_panel),
+    Row("POST", CASE + "/agreement/actions", STAFF, 201, more_of_the_agreement),
+    Row(
+        "PATCH",
+        "/api/v1/agreement-actions/{action_id}",
+        STAFF,
+        204,
+        an_action,
+        scope=frozenset({"coordinator", "facilitator_assigned"}),
+    ),
+]
+
+
 # Twilio's webhooks are open to anyone, and act only on what Twilio signed: an unsigned
 # request is refused whoever sends it (tests/panels/messaging/test_webhooks.py signs).
 ROWS += [
@@ -1061,6 +1133,91 @@ ROWS += [
     page("GET", "/texts", COORDINATORS, 200),
     # A task of World's case, which A leads: marked done from the case's page.
     page("POST", PAGE_CASE + "/tasks/{task_id}/done", STAFF, 303, a_task, to=BACK_TO_CASE + "task"),
+]
+
+
+# The support services directory: World has none, so each row adds what it needs --------
+
+
+def support_service_fields(name: str = "Millbrook Money Advice") -> dict[str, Any]:
+    return {
+        "name": name,
+        "category": "debt",
+        "offers": "Free debt advice.",
+        "eligibility": "Adults living in Millbrook.",
+        "how_to_refer": "Phone 0113 496 0101; self-referral welcome.",
+        "phone": "0113 496 0101",
+        "areas": ["Millbrook"],
+    }
+
+
+async def support_service(world: World) -> UUID:
+    created = await support.create(SupportServiceIn.model_validate(support_service_fields()))
+    return UUID(str(created["id"]))
+
+
+async def one_support_service(world: World, caller: str) -> Call:
+    return Call(path_values={"service_id": await support_service(world)})
+
+
+async def new_support_service(world: World, caller: str) -> Call:
+    return Call(json=support_service_fields("Northshire Debt Line"))
+
+
+async def change_support_service(world: World, caller: str) -> Call:
+    return Call(
+        path_values={"service_id": await support_service(world)},
+        json={"areas": ["Millbrook", "Eastgate"], "active": False},
+    )
+
+
+def support_service_form(fields: dict[str, Any]) -> dict[str, str | list[str]]:
+    return {
+        **{key: str(value) for key, value in fields.items() if key != "areas"},
+        "areas": "\n".join(fields["areas"]),
+        "active": "yes",
+    }
+
+
+async def new_support_service_form(world: World, caller: str) -> Call:
+    return Call(form=support_service_form(support_service_fields("Northshire Debt Line")))
+
+
+async def change_support_service_form(world: World, caller: str) -> Call:
+    changed = {**support_service_fields(), "areas": ["Millbrook", "Eastgate"]}
+    return Call(
+        path_values={"service_id": await support_service(world)},
+        form=support_service_form(changed),
+    )
+
+
+SUPPORT_SERVICE = "/api/v1/support-services/{service_id}"
+PAGE_SUPPORT_SERVICE = "/support-services/{service_id}"
+
+ROWS += [
+    Row("GET", "/api/v1/support-services", STAFF, 200, one_support_service),
+    Row("POST", "/api/v1/support-services", COORDINATORS, 201, new_support_service),
+    Row("GET", SUPPORT_SERVICE, STAFF, 200, one_support_service),
+    Row("PATCH", SUPPORT_SERVICE, COORDINATORS, 200, change_support_service),
+    page("GET", "/support-services", STAFF, 200, one_support_service),
+    page("GET", "/support-services/new", COORDINATORS, 200),
+    page(
+        "POST",
+        "/support-services/new",
+        COORDINATORS,
+        303,
+        new_support_service_form,
+        to="/support-services/",
+    ),
+    page("GET", PAGE_SUPPORT_SERVICE, STAFF, 200, one_support_service),
+    page(
+        "POST",
+        PAGE_SUPPORT_SERVICE,
+        COORDINATORS,
+        303,
+        change_support_service_form,
+        to=PAGE_SUPPORT_SERVICE + "?done=saved",
+    ),
 ]
 
 MATRIX = [
