@@ -20,6 +20,7 @@ from panels.cases.tables import (
     ReferenceCounter,
 )
 from panels.facilitators.tables import Facilitator
+from panels.links.tables import AccessLink
 from panels.messaging.tables import Invitation, SurveyPrompt
 from panels.outcomes.tables import AgreementAction, PanelAttendance, PanelRecord
 from panels.support.tables import SupportService
@@ -63,6 +64,7 @@ APP_CONFIG = AppConfig(
         PanelRecord,
         PanelAttendance,
         AgreementAction,
+        AccessLink,
     ],
     migration_dependencies=[],
     commands=[],
