@@ -32,6 +32,14 @@ class MessageKind(StrEnum):
     reply_stopped = "reply_stopped"
     reply_started = "reply_started"
     reply_survey_thanks = "reply_survey_thanks"
+    # Feedback after a panel: one question at a time, and the link to answer online.
+    survey_question = "survey_question"
+    survey_link = "survey_link"
+    # Reparation work with a partner provider (its name and the session's address as the
+    # venue).
+    reparation_booked = "reparation_booked"
+    reparation_reminder = "reparation_reminder"
+    reparation_missed = "reparation_missed"
 
 
 @dataclass(frozen=True)
@@ -45,6 +53,8 @@ class Details:
     venue_name: str = ""
     venue_address: str = ""
     reference: str = ""  # the case reference, shown to facilitators only
+    question: str = ""  # a survey question, already in the person's language
+    link: str = ""  # a page to open, like a survey's token link
 
 
 WITH_WHEN = frozenset(
@@ -58,6 +68,9 @@ WITH_WHEN = frozenset(
         MessageKind.facilitator_rescheduled,
         MessageKind.facilitator_cancelled,
         MessageKind.reply_confirmed,
+        MessageKind.reparation_booked,
+        MessageKind.reparation_reminder,
+        MessageKind.reparation_missed,
     }
 )
 WITH_VENUE = WITH_WHEN - {MessageKind.cancelled, MessageKind.facilitator_cancelled}
@@ -69,7 +82,11 @@ WITH_REFERENCE = frozenset(
         MessageKind.facilitator_cancelled,
     }
 )
-WITH_PHONE = frozenset({MessageKind.cancelled, MessageKind.reply_help})
+WITH_PHONE = frozenset(
+    {MessageKind.cancelled, MessageKind.reply_help, MessageKind.reparation_missed}
+)
+WITH_QUESTION = frozenset({MessageKind.survey_question})
+WITH_LINK = frozenset({MessageKind.survey_link})
 
 
 def needs_when(kind: MessageKind) -> bool:
@@ -183,6 +200,8 @@ class _Fields:
     reference: str
     when: str  # " on Tue 2 Mar at 18:00" with its leading space, or ""
     place: str  # " at Millbrook Community Centre, 12 High Street" likewise
+    question: str = ""
+    link: str = ""
 
     @property
     def occasion(self) -> str:
@@ -202,6 +221,8 @@ def _fields(
         reference=_one_line(details.reference),
         when=when,
         place=f"{at}{place}" if place else "",
+        question=_one_line(details.question),
+        link=details.link.strip(),
     )
 
 
@@ -322,6 +343,31 @@ _ENGLISH: dict[MessageKind, _Template] = {
         f"{f.scheme}: You will get our texts again. Reply STOP to stop them."
     ),
     MessageKind.reply_survey_thanks: lambda f: f"{f.scheme}: Thank you for your answer.",
+    MessageKind.survey_question: lambda f: (
+        f"{f.scheme}: "
+        + (f"{f.question} " if f.question else "")
+        + "Reply with a number from 1 (lowest) to 5 (highest)."
+    ),
+    MessageKind.survey_link: lambda f: (
+        f"{f.scheme}: Please tell us how the meeting went"
+        + (f" at {f.link} or" if f.link else "")
+        + " by replying to our next text."
+    ),
+    MessageKind.reparation_booked: lambda f: (
+        f"{f.scheme}: You are booked to help{f.place}{f.when}."
+        " Reply YES to confirm, NO if you can't come."
+    ),
+    MessageKind.reparation_reminder: lambda f: (
+        f"{f.scheme}: You're helping{f.place}{f.when or ' soon'}. Can't come? Reply NO."
+    ),
+    MessageKind.reparation_missed: lambda f: (
+        f"{f.scheme}: We missed you{f.place}{f.when}. "
+        + (
+            f"Please call {f.phone} to rearrange."
+            if f.phone
+            else "We will be in touch to rearrange."
+        )
+    ),
 }
 
 # Welsh avoids the circumflex letters (one of them makes the whole text UCS-2, more than
@@ -389,4 +435,30 @@ _WELSH: dict[MessageKind, _Template] = {
         f"{f.scheme}: Byddwch yn cael ein negeseuon testun eto. Atebwch STOP i'w hatal."
     ),
     MessageKind.reply_survey_thanks: lambda f: f"{f.scheme}: Diolch am eich ateb.",
+    MessageKind.survey_question: lambda f: (
+        f"{f.scheme}: "
+        + (f"{f.question} " if f.question else "")
+        + "Atebwch gyda rhif o 1 (isaf) i 5 (uchaf)."
+    ),
+    MessageKind.survey_link: lambda f: (
+        f"{f.scheme}: Dywedwch wrthym sut aeth y cyfarfod"
+        + (f" ar {f.link} neu" if f.link else "")
+        + " drwy ateb ein neges nesaf."
+    ),
+    MessageKind.reparation_booked: lambda f: (
+        f"{f.scheme}: Rydych wedi eich trefnu i helpu{f.place}{f.when}."
+        " Atebwch IE i gadarnhau, neu NA os na allwch ddod."
+    ),
+    MessageKind.reparation_reminder: lambda f: (
+        f"{f.scheme}: Nodyn i'ch atgoffa eich bod yn helpu{f.place}{f.when}."
+        " Os na allwch ddod, atebwch NA."
+    ),
+    MessageKind.reparation_missed: lambda f: (
+        f"{f.scheme}: Wnaethon ni ddim eich gweld{f.place}{f.when}. "
+        + (
+            f"Ffoniwch ni ar {f.phone} i drefnu amser arall."
+            if f.phone
+            else "Byddwn mewn cysylltiad i drefnu amser arall."
+        )
+    ),
 }

@@ -26,11 +26,13 @@ from panels.bookings.endpoints import router as bookings_router
 from panels.calendars import endpoints as calendar_feeds
 from panels.cases.endpoints import router as cases_router
 from panels.facilitators.endpoints import router as facilitators_router
+from panels.feedback.endpoints import router as feedback_router
 from panels.health import health
 from panels.logs import logging_config
 from panels.messaging import endpoints as texts
 from panels.messaging.service import dispatcher
 from panels.outcomes.endpoints import router as outcomes_router
+from panels.reparation.endpoints import router as reparation_router
 from panels.settings import Settings, get_settings
 from panels.support.endpoints import router as support_router
 from panels.tasks.endpoints import router as tasks_router
@@ -152,6 +154,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             venues_router,
             texts.router,
             outcomes_router,
+            feedback_router,
+            reparation_router,
             tasks_router,
             support_router,
         ],

@@ -1,5 +1,5 @@
 """The `njp` command: serve, migrate, demo-data, create-user, fetch-calendars, schedule,
-worker."""
+worker, send-surveys."""
 
 from __future__ import annotations
 
@@ -144,6 +144,34 @@ def _worker(args: argparse.Namespace) -> int:
     return asyncio.run(run())
 
 
+def _send_surveys(_: argparse.Namespace) -> int:
+    """Text the feedback surveys that have fallen due (run it hourly, e.g. from cron)."""
+    from panels import db
+    from panels.feedback.service import send_due_surveys
+
+    async def run() -> int:
+        database = db.engine()
+        opened = await db.start(database)
+        try:
+            return await send_due_surveys()
+        finally:
+            if opened:
+                await db.stop(database)
+
+    sent = asyncio.run(run())
+    print(f"Surveys sent: {sent}.")
+    return 0
+
+
+def _follow_up(_: argparse.Namespace) -> int:
+    """The day's follow-up: agreement actions past their deadline become missed, and the
+    breach protocol takes its next step for each."""
+    from panels.outcomes.compliance import missed_deadlines
+
+    print(f"Actions past their deadline, now missed: {asyncio.run(missed_deadlines())}.")
+    return 0
+
+
 def _read_password() -> str:
     if sys.stdin.isatty():
         first = getpass.getpass("Password: ")
@@ -235,12 +263,23 @@ def parser() -> argparse.ArgumentParser:
     )
     schedule.set_defaults(run=_schedule)
 
+    follow_up = commands.add_parser(
+        "follow-up", help="mark actions past their deadline missed (run it daily, from cron)"
+    )
+    follow_up.set_defaults(run=_follow_up)
+
     worker = commands.add_parser("worker", help="send the outbox's texts as they fall due")
     worker.add_argument("--once", action="store_true", help="send what is due now, then stop")
     worker.add_argument(
         "--idle", type=_seconds, default=1.0, help="seconds between looks when idle (1)"
     )
     worker.set_defaults(run=_worker)
+
+    surveys = commands.add_parser(
+        "send-surveys",
+        help="text the feedback surveys that are due (run it hourly, e.g. from cron)",
+    )
+    surveys.set_defaults(run=_send_surveys)
 
     create = commands.add_parser(
         "create-user", help="create a user; the password is read from standard input"

@@ -20,9 +20,11 @@ from panels.cases.tables import (
     ReferenceCounter,
 )
 from panels.facilitators.tables import Facilitator
+from panels.feedback.tables import Survey, SurveyAnswer
 from panels.links.tables import AccessLink
 from panels.messaging.tables import Invitation, SurveyPrompt
 from panels.outcomes.tables import AgreementAction, PanelAttendance, PanelRecord
+from panels.reparation.tables import Placement, ReparationProvider, ReparationSession
 from panels.support.tables import SupportService
 from panels.tasks.tables import Task
 from panels.venues.tables import Venue
@@ -65,6 +67,11 @@ APP_CONFIG = AppConfig(
         PanelAttendance,
         AgreementAction,
         AccessLink,
+        Survey,
+        SurveyAnswer,
+        ReparationProvider,
+        ReparationSession,
+        Placement,
     ],
     migration_dependencies=[],
     commands=[],

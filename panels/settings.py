@@ -51,6 +51,13 @@ class Settings:
     sms_reminder_hours: tuple[int, ...] = (48, 2)
     sms_lease_seconds: int = 120
     dispatch_in_server: bool = True
+    # Feedback: days after a panel is recorded as held that its surveys are texted (at
+    # 10:00 London time), and days until the person harmed's follow-up survey.
+    survey_days_after: int = 1
+    follow_up_days: int = 91
+    # The breach protocol: from this many missed parts of an agreement (without a reason
+    # the scheme accepts) a coordinator decides; before it, the facilitator chases.
+    breach_decide_after: int = 2
 
     @property
     def engine(self) -> Literal["sqlite", "postgres"]:
@@ -219,6 +226,9 @@ def load_settings() -> Settings:
         sms_lease_seconds=_int("NJP_SMS_LEASE_SECONDS", 120, minimum=4),
         # The embedded default sends from the web process; with PostgreSQL, `njp worker`
         # processes do.
+        survey_days_after=_int("NJP_SURVEY_DAYS_AFTER", 1, minimum=0),
+        follow_up_days=_int("NJP_FOLLOW_UP_DAYS", 91, minimum=1),
+        breach_decide_after=_int("NJP_BREACH_DECIDE_AFTER", 2, minimum=1),
         dispatch_in_server=(
             _flag("NJP_DISPATCH_IN_SERVER") if dispatch else database_url.startswith("sqlite:")
         ),

@@ -22,6 +22,7 @@ from panels.cases import audit
 from panels.cases.tables import Case, Consent, ConsentDecision, ContactPreference, Party, PartyRole
 from panels.clock import LONDON
 from panels.db import write_transaction
+from panels.feedback import service as feedback
 from panels.messaging.tables import ANSWERABLE, Attendance, Invitation, SurveyPrompt
 from panels.phones import can_receive_sms
 from panels.settings import Settings, get_settings
@@ -276,13 +277,79 @@ async def _reminders(
                 expires_at=arrival,
                 case_id=who["case_id"],
                 party_id=who.get("party_id"),
-                panel_id=who["panel_id"],
+                panel_id=who.get("panel_id"),
                 facilitator_id=who.get("facilitator_id"),
                 dedupe_key=f"{key}:{kind.value}:{hours}h",
             ),
             settings,
             now,
         )
+
+
+async def tell_party(
+    party_id: UUID,
+    kind: MessageKind,
+    now: datetime,
+    *,
+    when: datetime,
+    place: str,
+    address: str,
+    key: str,
+    reminder: MessageKind | None = None,
+) -> bool:
+    """Inside the caller's transaction: a text to one party about something at a time
+    and place (a reparation session), with reminders before it if `reminder` is given.
+    Someone who cannot be texted is told by their facilitator instead. False then."""
+    settings = get_settings()
+    party = (
+        await Party.select(
+            Party.id, Party.case, Party.phone, Party.language, Party.contact_preference
+        )
+        .where(Party.id == party_id)
+        .first()
+    )
+    assert party is not None
+    if not _textable(party):
+        await raise_task(
+            party["case"],
+            TaskKind.tell_party,
+            "They cannot be texted (no mobile number, or they prefer another way). "
+            "Tell them about their reparation session.",
+            now,
+            party_id=party_id,
+        )
+        return False
+    details = _details(settings, when=when, venue_name=place, venue_address=address)
+    language = party["language"]
+    await _write(
+        Text(
+            to=party["phone"],
+            body=render(kind, language, details),
+            kind=kind.value,
+            language=language,
+            due_at=now,
+            expires_at=when if kind is not MessageKind.reparation_missed else None,
+            case_id=party["case"],
+            party_id=party_id,
+            dedupe_key=f"{key}:{kind.value}",
+        ),
+        settings,
+        now,
+    )
+    if reminder is not None:
+        await _reminders(
+            settings,
+            now,
+            when,
+            key,
+            details,
+            language,
+            reminder,
+            to=party["phone"],
+            case_id=party["case"],
+            party_id=party_id,
+        )
+    return True
 
 
 async def _tell_facilitators(
@@ -571,6 +638,7 @@ async def _answer_survey(phone: str, score: int, now: datetime) -> tuple[UUID, U
         details={"party_id": str(prompt["party"]), "prompt_id": prompt["id"]},
         at=now,
     )
+    await feedback.next_question(prompt["id"], now)
     return prompt["case"], prompt["party"]
 
 

@@ -10,12 +10,18 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from panels.access import Actor, allow
+from panels.access import COORDINATORS, Actor, allow
 from panels.accounts.tables import Role
 from panels.cases.audit import record_view
 from panels.errors import NotFound
-from panels.outcomes import service
-from panels.outcomes.schemas import ActionChange, ActionIn, AgreementOut, PanelRecordIn
+from panels.outcomes import compliance, service
+from panels.outcomes.schemas import (
+    ActionChange,
+    ActionIn,
+    AgreementOut,
+    BreachDecisionIn,
+    PanelRecordIn,
+)
 
 STAFF = allow(Role.coordinator, Role.facilitator)
 
@@ -55,8 +61,16 @@ async def change_action(
     await service.change_action(actor, action_id, data)
 
 
+@post("/cases/{case_id:uuid}/breach-decision", opt=COORDINATORS, status_code=HTTP_204_NO_CONTENT)
+async def breach_decision(
+    actor: NamedDependency[Actor], case_id: FromPath[UUID], data: JSONBody[BreachDecisionIn]
+) -> None:
+    """After repeated misses: carry on, waive what was missed, or close as breached."""
+    await compliance.decide(actor, case_id, data.decision, data.reason)
+
+
 router = Router(
     path="/",
-    route_handlers=[record_panel, read_agreement, add_actions, change_action],
+    route_handlers=[record_panel, read_agreement, add_actions, change_action, breach_decision],
     tags=["outcomes"],
 )

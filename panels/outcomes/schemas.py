@@ -144,3 +144,11 @@ class AgreementOut(BaseModel):
     notes: str = Field(description="The facilitators' notes: staff only.")
     attendance: list[AttendanceOut]
     actions: list[ActionOut]
+
+
+class BreachDecisionIn(Strict):
+    decision: Literal["carry_on", "waive", "close"] = Field(
+        description="carry_on: nothing changes; waive: what was missed is waived; "
+        "close: the case closes as breached."
+    )
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]

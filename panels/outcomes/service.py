@@ -21,6 +21,7 @@ from panels.cases.tables import CaseStatus, Outcome, Party, PartyRole
 from panels.clock import utc_now
 from panels.db import write_transaction
 from panels.errors import Forbidden, InvalidInput, NotFound, RuleBroken
+from panels.feedback import service as feedback
 from panels.outcomes.schemas import ActionChange, ActionIn, PanelRecordIn
 from panels.outcomes.tables import (
     AgreementAction,
@@ -101,6 +102,7 @@ async def record_panel(
         )
         if data.result is PanelResult.held:
             await cases.move(case, CaseStatus.held, actor, now, details={"panel_id": str(panel_id)})
+            await feedback.schedule_surveys(case["id"], record_id, now)
             if data.actions:
                 await _add_actions(actor, case["id"], record_id, data.actions, parties, now)
                 case = await cases.case_in_scope(actor, case["id"])

@@ -19,6 +19,7 @@ class TaskKind(StrEnum):
     rebook = "rebook"  # they replied NO: find another time
     change_time = "change_time"  # they asked to change the time
     read_reply = "read_reply"  # a reply nobody could understand, or from a shared number
+    breach_decision = "breach_decision"  # missed again: carry on, waive, or close as breached
 
 
 class Task(Table, tablename="tasks"):

@@ -1,7 +1,18 @@
 """Server-rendered pages for referrers, facilitators and coordinators, built from GOV.UK
 Frontend components. They call the same services as the JSON API."""
 
-from panels.web import accounts, bookings, cases, facilitators, support, texts, venues
+from panels.web import (
+    accounts,
+    bookings,
+    cases,
+    facilitators,
+    feedback,
+    outcomes,
+    reparation,
+    support,
+    texts,
+    venues,
+)
 
 ROUTES = [
     *accounts.ROUTES,
@@ -11,4 +22,7 @@ ROUTES = [
     *venues.ROUTES,
     *texts.ROUTES,
     *support.ROUTES,
+    *reparation.ROUTES,
+    *outcomes.ROUTES,
+    *feedback.ROUTES,
 ]

@@ -34,7 +34,7 @@ from panels.errors import DomainError, InvalidInput, NotFound, RuleBroken
 from panels.facilitators import service as facilitator_profiles
 from panels.settings import Settings, get_settings
 from panels.tasks import service as tasks
-from panels.web import texts
+from panels.web import outcomes, texts
 from panels.web.forms import (
     FormErrors,
     date_from,
@@ -68,6 +68,7 @@ DONE = {
     "cancelled-panel": "Panel cancelled: everyone will be told",
     "task": "Marked as done",
     "task-was-done": "That was already marked as done",
+    **outcomes.DONE,
 }
 
 # The form's own words for what is missing or malformed (see forms.errors_from).
@@ -338,6 +339,7 @@ async def _case_page(
         panels=await bookings.panels_of_case(case_id),
         now=utc_now(),
         **await texts.of_case(case),
+        **await outcomes.of_case(actor, case),
     )
 
 

@@ -164,13 +164,14 @@ def navigation(actor: Actor | None, path: str) -> list[dict[str, Any]]:
     if actor.role in {Role.referrer, Role.coordinator}:
         items.append(("Refer a case", "/cases/new"))
     if actor.role is Role.facilitator:
-        items.append(("Your availability", "/availability"))
+        items += [("Your availability", "/availability"), ("Support services", "/support-services")]
     if actor.role is Role.coordinator:
         items += [
             ("Plan panels", "/scheduling"),
             ("Texts sent", "/texts"),
             ("Facilitators", "/facilitators"),
             ("Venues", "/venues"),
+            ("Support services", "/support-services"),
             ("Users", "/users"),
             ("API tokens", "/api-tokens"),
         ]

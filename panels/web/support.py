@@ -18,21 +18,13 @@ from panels.errors import DomainError
 from panels.support import service
 from panels.support.schemas import MAX_AREAS, SupportServiceChange, SupportServiceIn
 from panels.support.tables import SupportCategory
+from panels.web import wording
 from panels.web.forms import FormErrors, errors_from, optional, posted, text
-from panels.web.rendering import page
+from panels.web.rendering import option_items, page
 
 STAFF = allow(Role.coordinator, Role.facilitator)
 ServiceId = FromPath[UUID]
 
-CATEGORY: dict[str, str] = {
-    SupportCategory.debt: "Debt and money",
-    SupportCategory.housing: "Housing",
-    SupportCategory.mental_health: "Mental health",
-    SupportCategory.drugs_and_alcohol: "Drugs and alcohol",
-    SupportCategory.employment: "Work and training",
-    SupportCategory.youth: "Young people",
-    SupportCategory.other: "Other help",
-}
 DONE = {"created": "Service added", "saved": "Service saved"}
 SERVICE_MESSAGES = {
     "name": "Enter the service's name",
@@ -45,15 +37,6 @@ SERVICE_MESSAGES = {
 }
 # Every problem with one of the areas sends people to the box they type them all in.
 ANCHORS = {"areas-*": "areas"}
-
-
-def category_items(chosen: Any = None, blank: str | None = None) -> list[dict[str, Any]]:
-    """Items for a GOV.UK select or radios of the kinds of help."""
-    items: list[dict[str, Any]] = [{"value": "", "text": blank}] if blank else []
-    for value, words in CATEGORY.items():
-        picked = str(chosen or "") == value
-        items.append({"value": value, "text": words, "selected": picked, "checked": picked})
-    return items
 
 
 def _category(raw: str | None) -> SupportCategory | None:
@@ -113,8 +96,8 @@ async def services_page(
         "support_services.html",
         title="Support services",
         services=services,
-        categories=CATEGORY,
-        category_items=category_items(kind, "Any kind of help"),
+        categories=wording.SUPPORT_CATEGORY,
+        category_items=option_items("support_category", kind, "Any kind of help"),
         area_items=[{"value": "", "text": "Any area"}]
         + [
             {"value": name, "text": name, "selected": name.casefold() == where.casefold()}
@@ -133,7 +116,7 @@ async def new_service_page(request: Request[Any, Any, Any]) -> Template:
         title="Add a support service",
         service=None,
         values={"active": True},
-        category_items=category_items(),
+        category_items=option_items("support_category"),
     )
 
 
@@ -150,7 +133,7 @@ async def add_service(request: Request[Any, Any, Any]) -> Template | Redirect:
             title="Add a support service",
             service=None,
             values=form,
-            category_items=category_items(text(form, "category")),
+            category_items=option_items("support_category", text(form, "category")),
             errors=errors_from(problem, SERVICE_MESSAGES, ANCHORS),
         )
     return Redirect(path=f"/support-services/{created['id']}?done=created", status_code=303)
@@ -172,9 +155,9 @@ async def _service_page(
         status_code=400 if errors else 200,
         title=stored["name"],
         service=stored,
-        categories=CATEGORY,
+        categories=wording.SUPPORT_CATEGORY,
         values=shown,
-        category_items=category_items(shown.get("category")),
+        category_items=option_items("support_category", shown.get("category")),
         errors=errors,
         done=DONE.get(done or ""),
     )

@@ -19,6 +19,8 @@ from panels.cases.tables import (
 )
 from panels.facilitators.tables import Skill
 from panels.messaging.tables import Attendance
+from panels.outcomes.tables import ActionKind, ActionStatus, PanelResult
+from panels.support.tables import SupportCategory
 from panels.venues.tables import VenueFeature
 
 STATUS: dict[str, str] = {
@@ -182,6 +184,58 @@ DELIVERY: dict[str, str] = {
     "failed": "not delivered",
 }
 
+# What happened at a panel.
+PANEL_RESULT: dict[str, str] = {
+    PanelResult.held: "Held",
+    PanelResult.postponed: "Postponed",
+    PanelResult.not_held: "Did not go ahead",
+}
+
+# The kinds of action in an outcome agreement, as the form offers them.
+ACTION_KIND: dict[str, str] = {
+    ActionKind.written_apology: "A written apology",
+    ActionKind.spoken_apology: "An apology in person",
+    ActionKind.reparation_hours: "Hours of work to put things right",
+    ActionKind.workshop: "A workshop or course",
+    ActionKind.behaviour_commitment: "A promise about how they will behave",
+    ActionKind.support_referral: "A referral to a support service",
+}
+
+# The same, as the printed agreement says it after "The person responsible will".
+ACTION_PROMISE: dict[str, str] = {
+    ActionKind.written_apology: "write a letter of apology",
+    ActionKind.spoken_apology: "say sorry in person",
+    ActionKind.reparation_hours: "do {hours} hours of work to put things right",
+    ActionKind.workshop: "go to a workshop or course",
+    ActionKind.behaviour_commitment: "keep to this promise",
+    ActionKind.support_referral: "take up the support offered",
+}
+
+ACTION_STATUS: dict[str, str] = {
+    ActionStatus.pending: "Not done yet",
+    ActionStatus.done: "Done",
+    ActionStatus.missed: "Missed",
+    ActionStatus.waived: "Waived",
+}
+
+ACTION_STATUS_COLOUR: dict[str, str] = {
+    ActionStatus.pending: "govuk-tag--blue",
+    ActionStatus.done: "govuk-tag--green",
+    ActionStatus.missed: "govuk-tag--red",
+    ActionStatus.waived: "govuk-tag--grey",
+}
+
+# The kinds of help in the support services directory.
+SUPPORT_CATEGORY: dict[str, str] = {
+    SupportCategory.debt: "Debt and money",
+    SupportCategory.housing: "Housing",
+    SupportCategory.mental_health: "Mental health",
+    SupportCategory.drugs_and_alcohol: "Drugs and alcohol",
+    SupportCategory.employment: "Work and training",
+    SupportCategory.youth: "Young people",
+    SupportCategory.other: "Other help",
+}
+
 # Stored values are StrEnums, which look up as their plain string values too.
 ALL: dict[str, dict[str, str]] = {
     "status": STATUS,
@@ -200,6 +254,10 @@ ALL: dict[str, dict[str, str]] = {
     "attendance": ATTENDANCE,
     "text_kind": TEXT_KIND,
     "reply_intent": REPLY_INTENT,
+    "panel_result": PANEL_RESULT,
+    "action_kind": ACTION_KIND,
+    "action_status": ACTION_STATUS,
+    "support_category": SUPPORT_CATEGORY,
 }
 
 

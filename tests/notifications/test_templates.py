@@ -13,7 +13,9 @@ from notifications.segments import count_segments
 from notifications.templates import (
     FORBIDDEN_WORDS,
     LANGUAGES,
+    WITH_LINK,
     WITH_PHONE,
+    WITH_QUESTION,
     WITH_REFERENCE,
     WITH_VENUE,
     WITH_WHEN,
@@ -37,6 +39,9 @@ REALISTIC = Details(
     venue_name="Millbrook Community Centre",
     venue_address="12 High Street, Millbrook",
     reference="NJP-2027-000123",
+    question="How much did you feel listened to?",
+    # A survey's token link as the scheme's public address builds it (43 characters).
+    link="https://njp.northshire.example/s/" + "Tq9-dX_" * 6 + "z",
 )
 
 EVERY_MESSAGE = list(itertools.product(MessageKind, LANGUAGES))
@@ -48,18 +53,21 @@ FACILITATOR_KINDS = {
     K.facilitator_cancelled,
 }
 ABOUT_A_MEETING = {K.invitation, K.reminder, K.rescheduled, K.cancelled, K.reply_confirmed}
+REPARATION_KINDS = {K.reparation_booked, K.reparation_reminder, K.reparation_missed}
 
 
 def every_shape_of(details: Details) -> list[Details]:
     """The details with each optional field present or left out, in every combination."""
     return [
-        Details(details.scheme_name, phone, when, venue, address, reference)
-        for phone, when, venue, address, reference in itertools.product(
+        Details(details.scheme_name, phone, when, venue, address, reference, question, link)
+        for phone, when, venue, address, reference, question, link in itertools.product(
             (details.scheme_phone, ""),
             (details.when, None),
             (details.venue_name, ""),
             (details.venue_address, ""),
             (details.reference, ""),
+            (details.question, ""),
+            (details.link, ""),
         )
     ]
 
@@ -81,16 +89,20 @@ def test_a_message_carries_only_the_details_its_kind_needs(
 
     assert REALISTIC.scheme_name in text
     assert ("NJP-2027-000123" in text) == (kind in FACILITATOR_KINDS)
-    assert ("01632 960123" in text) == (kind in {K.cancelled, K.reply_help})
+    assert ("01632 960123" in text) == (kind in {K.cancelled, K.reply_help, K.reparation_missed})
     assert ("18:00" in text) == (kind in WITH_WHEN)
     assert ("Millbrook Community Centre" in text) == (kind in WITH_VENUE)
     assert ("12 High Street, Millbrook" in text) == (kind in WITH_VENUE)
+    assert (REALISTIC.question in text) == (kind in WITH_QUESTION)
+    assert (REALISTIC.link in text) == (kind in WITH_LINK)
 
 
 def test_the_kind_sets_say_what_each_kind_shows() -> None:
     assert WITH_REFERENCE == FACILITATOR_KINDS
-    assert {K.cancelled, K.reply_help} == WITH_PHONE
-    assert FACILITATOR_KINDS | ABOUT_A_MEETING == WITH_WHEN
+    assert {K.cancelled, K.reply_help, K.reparation_missed} == WITH_PHONE
+    assert FACILITATOR_KINDS | ABOUT_A_MEETING | REPARATION_KINDS == WITH_WHEN
+    assert {K.survey_question} == WITH_QUESTION
+    assert {K.survey_link} == WITH_LINK
     assert WITH_WHEN - {K.cancelled, K.facilitator_cancelled} == WITH_VENUE
     assert [kind for kind in MessageKind if needs_when(kind)] == [
         kind for kind in MessageKind if kind in WITH_WHEN
@@ -158,6 +170,11 @@ SEGMENTS = {
     K.reply_stopped: (1, 1),
     K.reply_started: (1, 1),
     K.reply_survey_thanks: (1, 1),
+    K.survey_question: (1, 1),
+    K.survey_link: (2, 2),
+    K.reparation_booked: (2, 2),
+    K.reparation_reminder: (1, 2),
+    K.reparation_missed: (2, 2),
 }
 
 
@@ -334,3 +351,60 @@ def test_the_guard_catches_a_forbidden_word_that_came_in_with_the_details() -> N
     details = replace(REALISTIC, venue_name="Millbrook Police Station")
 
     assert check_safe(render(K.invitation, "en", details)) == ["Police"]
+
+
+def test_a_survey_question_says_how_to_answer() -> None:
+    assert render(K.survey_question, "en", REALISTIC) == (
+        "Northshire Neighbourhood Justice Panel: How much did you feel listened to?"
+        " Reply with a number from 1 (lowest) to 5 (highest)."
+    )
+    assert render(K.survey_question, "cy", replace(REALISTIC, question="Pa mor fodlon?")) == (
+        "Northshire Neighbourhood Justice Panel: Pa mor fodlon?"
+        " Atebwch gyda rhif o 1 (isaf) i 5 (uchaf)."
+    )
+
+
+def test_a_survey_link_offers_the_page_or_the_next_text() -> None:
+    english = render(K.survey_link, "en", REALISTIC)
+    welsh = render(K.survey_link, "cy", REALISTIC)
+
+    assert english == (
+        f"Northshire Neighbourhood Justice Panel: Please tell us how the meeting went at"
+        f" {REALISTIC.link} or by replying to our next text."
+    )
+    assert f" ar {REALISTIC.link} neu drwy ateb ein neges nesaf." in welsh
+    # The address stands apart from the words around it, so a phone links all of it.
+    assert f" {REALISTIC.link} " in english
+    assert render(K.survey_link, "en", replace(REALISTIC, link="")) == (
+        "Northshire Neighbourhood Justice Panel: Please tell us how the meeting went"
+        " by replying to our next text."
+    )
+
+
+def test_reparation_texts_say_where_and_when_to_help_and_nothing_more() -> None:
+    assert render(K.reparation_booked, "en", REALISTIC) == (
+        "Northshire Neighbourhood Justice Panel: You are booked to help at Millbrook Community"
+        " Centre, 12 High Street, Millbrook on Tue 2 Mar at 18:00. Reply YES to confirm, NO if"
+        " you can't come."
+    )
+    assert render(K.reparation_reminder, "en", REALISTIC).endswith(
+        "on Tue 2 Mar at 18:00. Can't come? Reply NO."
+    )
+    assert render(K.reparation_missed, "en", REALISTIC) == (
+        "Northshire Neighbourhood Justice Panel: We missed you at Millbrook Community Centre,"
+        " 12 High Street, Millbrook on Tue 2 Mar at 18:00. Please call 01632 960123 to"
+        " rearrange."
+    )
+    assert render(K.reparation_booked, "cy", REALISTIC).endswith(
+        "Atebwch IE i gadarnhau, neu NA os na allwch ddod."
+    )
+    assert "Ffoniwch ni ar 01632 960123" in render(K.reparation_missed, "cy", REALISTIC)
+
+
+def test_a_missed_session_without_a_scheme_phone_still_says_what_happens_next() -> None:
+    details = replace(REALISTIC, scheme_phone="")
+
+    assert render(K.reparation_missed, "en", details).endswith("We will be in touch to rearrange.")
+    assert render(K.reparation_missed, "cy", details).endswith(
+        "Byddwn mewn cysylltiad i drefnu amser arall."
+    )

@@ -33,9 +33,15 @@ from panels.db import write_transaction
 from panels.facilitators import service as facilitators
 from panels.facilitators.schemas import CalendarIn, FacilitatorIn
 from panels.facilitators.tables import Skill
+from panels.feedback import service as feedback
+from panels.feedback.tables import Survey, SurveyKind
 from panels.outcomes import service as outcomes
 from panels.outcomes.schemas import ActionIn, PanelRecordIn
+from panels.outcomes.tables import PanelRecord
 from panels.piccolo_app import APP_CONFIG
+from panels.reparation import service as reparation
+from panels.reparation.schemas import ProviderIn, SessionsIn
+from panels.settings import get_settings
 from panels.support import service as support
 from panels.support.schemas import SupportServiceIn
 from panels.tasks.service import raise_task
@@ -943,6 +949,114 @@ ROWS += [
 ]
 
 
+async def food_bank(world: World) -> tuple[UUID, list[dict[str, Any]]]:
+    provider = await reparation.add_provider(
+        world.coordinator.actor,
+        ProviderIn(name="Food Bank", kind="food_bank", address="2 Mill Lane", area="Millbrook"),
+    )
+    made = await reparation.add_sessions(
+        world.coordinator.actor,
+        provider["id"],
+        SessionsIn(
+            first_day=london_today() + timedelta(days=7),
+            starts=time(10),
+            minutes=120,
+            capacity=2,
+            supervisor_name="Sam Supervisor",
+        ),
+    )
+    return provider["id"], made
+
+
+async def reparation_agreed(world: World) -> tuple[UUID, int]:
+    case_id, _ = await held_panel(world)
+    owner = (
+        await Party.select(Party.id)
+        .where((Party.case == case_id) & (Party.role == "harm_causer"))
+        .first()
+    )
+    assert owner is not None
+    hours = {
+        **an_apology(owner["id"]),
+        "kind": "reparation_hours",
+        "description": "Helping at the food bank.",
+        "hours": 6,
+        "task_type": "food bank",
+    }
+    [action_id] = await outcomes.add_actions(
+        world.coordinator.actor, case_id, [ActionIn.model_validate(hours)]
+    )
+    return case_id, action_id
+
+
+async def a_breach_decision(world: World, caller: str) -> Call:
+    case_id, _ = await reparation_agreed(world)
+    return Call(
+        path_values={"case_id": case_id},
+        json={"decision": "carry_on", "reason": "They called to explain."},
+    )
+
+
+async def a_provider(world: World, caller: str) -> Call:
+    provider_id, _ = await food_bank(world)
+    return Call(
+        path_values={"provider_id": provider_id},
+        json={
+            "first_day": (london_today() + timedelta(days=14)).isoformat(),
+            "starts": "10:00",
+            "minutes": 120,
+            "capacity": 2,
+            "supervisor_name": "Sam Supervisor",
+        },
+    )
+
+
+async def new_provider(world: World, caller: str) -> Call:
+    return Call(
+        json={"name": "Allotments", "kind": "allotment", "address": "Field Rd", "area": "Millbrook"}
+    )
+
+
+async def a_placement(world: World, caller: str) -> Call:
+    case_id, action_id = await reparation_agreed(world)
+    _, [session] = await food_bank(world)
+    return Call(
+        path_values={"case_id": case_id},
+        json={"session_id": str(session["id"]), "action_id": action_id},
+    )
+
+
+async def an_empty_session(world: World, caller: str) -> Call:
+    _, [session] = await food_bank(world)
+    return Call(path_values={"session_id": session["id"]}, json=[])
+
+
+async def a_supervisor_link(world: World, caller: str) -> Call:
+    _, [session] = await food_bank(world)
+    return Call(path_values={"token": session["link"]})
+
+
+ROWS += [
+    Row("POST", CASE + "/breach-decision", COORDINATORS, 204, a_breach_decision),
+    Row("GET", "/api/v1/reparation/providers", STAFF, 200),
+    Row("POST", "/api/v1/reparation/providers", COORDINATORS, 201, new_provider),
+    Row(
+        "POST", "/api/v1/reparation/providers/{provider_id}/sessions", COORDINATORS, 201, a_provider
+    ),
+    Row("GET", "/api/v1/reparation/sessions", STAFF, 200),
+    Row("POST", CASE + "/reparation/placements", STAFF, 201, a_placement),
+    # Attendance before a session has started is refused, whoever asks: the scope and
+    # the rule are the service's (tests/panels/reparation); here, who may reach it.
+    Row(
+        "POST",
+        "/api/v1/reparation/sessions/{session_id}/attendance",
+        STAFF,
+        204,
+        an_empty_session,
+    ),
+]
+
+
 # Twilio's webhooks are open to anyone, and act only on what Twilio signed: an unsigned
 # request is refused whoever sends it (tests/panels/messaging/test_webhooks.py signs).
 ROWS += [
@@ -1218,6 +1332,122 @@ ROWS += [
         change_support_service_form,
         to=PAGE_SUPPORT_SERVICE + "?done=saved",
     ),
+]
+
+
+# After the panel, as the pages' forms post it: recording it (postponed, which needs no
+# waiting for the start), more of the agreement, an action done, and the printed summary.
+
+
+async def postponing_form(world: World, caller: str) -> Call:
+    arranged, panel_id = await booked_panel(world)
+    return Call(
+        path_values={"case_id": arranged.case_id, "panel_id": panel_id},
+        form={"result": "postponed", "reason": "The hall is flooded.", "people": "0"},
+    )
+
+
+def apology_form(owner: UUID) -> dict[str, str | list[str]]:
+    action = an_apology(owner)
+    return {
+        "kind": action["kind"],
+        "owner_party_id": action["owner_party_id"],
+        "description": action["description"],
+        **date_fields("deadline", date.fromisoformat(action["deadline"])),
+    }
+
+
+async def more_of_the_agreement_form(world: World, caller: str) -> Call:
+    case_id, _ = await held_panel(world)
+    owner = await Party.select(Party.id).where(Party.case == case_id).first()
+    assert owner is not None
+    return Call(path_values={"case_id": case_id}, form=apology_form(owner["id"]))
+
+
+async def an_action_done_form(world: World, caller: str) -> Call:
+    case_id, _ = await held_panel(world)
+    owner = await Party.select(Party.id).where(Party.case == case_id).first()
+    assert owner is not None
+    [action_id] = await outcomes.add_actions(
+        world.coordinator.actor, case_id, [ActionIn.model_validate(an_apology(owner["id"]))]
+    )
+    return Call(
+        path_values={"case_id": case_id, "action_id": action_id},
+        form={"status": "done", "case_id": str(case_id)},
+    )
+
+
+ROWS += [
+    page("GET", PAGE_PANEL + "/record", STAFF, 200, one_panel, scope=SEE_THE_PANEL),
+    page(
+        "POST",
+        PAGE_PANEL + "/record",
+        STAFF,
+        303,
+        postponing_form,
+        scope=SEE_THE_PANEL,
+        to=BACK_TO_CASE + "recorded-postponed",
+    ),
+    page(
+        "POST",
+        PAGE_CASE + "/agreement/actions",
+        STAFF,
+        303,
+        more_of_the_agreement_form,
+        to=BACK_TO_CASE + "action-added",
+    ),
+    page(
+        "POST",
+        "/agreement-actions/{action_id}",
+        STAFF,
+        303,
+        an_action_done_form,
+        scope=frozenset({"coordinator", "facilitator_assigned"}),
+        to=BACK_TO_CASE + "action-done",
+    ),
+    page("GET", PAGE_CASE + "/agreement/print", STAFF, 200, recorded_panel),
+]
+
+# A reparation supervisor's page: anyone holding the link; what it refuses and records
+# is tested in tests/panels/reparation. An empty form for a session nobody is booked
+# into shows the page again.
+ROWS += [
+    page("GET", "/r/{token}", None, 200, a_supervisor_link),
+    page("POST", "/r/{token}", None, 200, a_supervisor_link),
+]
+
+
+# Feedback: the figures for referrers and coordinators, and the survey page a person
+# harmed opens from a text (anyone holding the link; it reaches one survey).
+
+
+async def a_survey_link(world: World, caller: str) -> Call:
+    case_id, panel_id = await held_panel(world)
+    record = await PanelRecord.select(PanelRecord.id).where(PanelRecord.panel == panel_id).first()
+    assert record is not None
+    now = datetime.now(UTC)
+    async with write_transaction():
+        await feedback.schedule_surveys(case_id, record["id"], now)
+        survey = (
+            await Survey.select()
+            .where((Survey.case == case_id) & (Survey.kind == SurveyKind.after_panel))
+            .first()
+        )
+        assert survey is not None
+        url = await feedback.issue_link(survey, now, get_settings())
+    return Call(path_values={"token": url.rsplit("/", 1)[1]})
+
+
+async def a_survey_answered(world: World, caller: str) -> Call:
+    link = await a_survey_link(world, caller)
+    answers: dict[str, str | list[str]] = {"listened": "4", "agreed": "5", "recommend": "3"}
+    return Call(path_values=link.path_values, form=answers)
+
+
+ROWS += [
+    Row("GET", "/api/v1/feedback/summary", REFERRING, 200),
+    page("GET", "/s/{token}", None, 200, a_survey_link),
+    page("POST", "/s/{token}", None, 200, a_survey_answered),
 ]
 
 MATRIX = [

@@ -30,6 +30,9 @@ VARIABLES = (
     "NJP_SMS_REMINDER_HOURS",
     "NJP_SMS_LEASE_SECONDS",
     "NJP_DISPATCH_IN_SERVER",
+    "NJP_SURVEY_DAYS_AFTER",
+    "NJP_FOLLOW_UP_DAYS",
+    "NJP_BREACH_DECIDE_AFTER",
 )
 KEY = "a-production-secret-key-of-enough-length-0123456789"
 
@@ -59,6 +62,7 @@ def test_with_nothing_set_the_defaults_run(bare_environment: Path) -> None:
     assert (settings.sms_quiet_start, settings.sms_quiet_end) == (time(20), time(9))
     assert settings.sms_reminder_hours == (48, 2)
     assert settings.dispatch_in_server is True  # the embedded default sends from serve
+    assert (settings.survey_days_after, settings.follow_up_days) == (1, 91)
     assert len(settings.secret_key) >= 32
     assert (bare_environment / "var" / "secret_key").read_text() == settings.secret_key
 
@@ -179,6 +183,7 @@ def test_the_twilio_backend_takes_one_sender_not_two(monkeypatch: pytest.MonkeyP
         ("NJP_SMS_REMINDER_HOURS", "two"),
         ("NJP_SMS_REMINDER_HOURS", "0"),
         ("NJP_SMS_LEASE_SECONDS", "1"),
+        ("NJP_BREACH_DECIDE_AFTER", "0"),
         ("NJP_DISPATCH_IN_SERVER", "sometimes"),
     ],
 )
