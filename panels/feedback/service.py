@@ -11,24 +11,22 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 
-from notifications import outbox
 from notifications.outbox import Text
 from notifications.tables import OutboxStatus
 from notifications.templates import Details, MessageKind, check_safe, render
-from notifications.timing import QuietHours
 from panels.access import Actor
 from panels.accounts.tables import Role
 from panels.cases import audit
-from panels.cases.tables import ContactPreference, Party, PartyRole
+from panels.cases.tables import Party, PartyRole
 from panels.clock import LONDON, utc_now
 from panels.db import write_transaction
 from panels.errors import Forbidden, InvalidInput, NotFound
 from panels.feedback.tables import Survey, SurveyAnswer, SurveyKind
 from panels.links import service as links
 from panels.links.tables import LinkPurpose
+from panels.messaging import texting
 from panels.messaging.tables import SurveyPrompt
 from panels.outcomes.tables import PanelAttendance, PanelRecord, PanelResult
-from panels.phones import can_receive_sms
 from panels.settings import Settings, get_settings
 
 log = logging.getLogger("njp.feedback")
@@ -248,7 +246,7 @@ async def _send(survey_id: int, now: datetime, settings: Settings) -> bool:
     if party is None:
         return True
     url = await issue_link(survey, now, settings)
-    if not _textable(party):
+    if not texting.textable(party):
         # Still answerable on the page, from a link staff pass on; nothing is texted.
         return True
     language = party["language"]
@@ -335,10 +333,7 @@ async def _text(
     expires_at: datetime,
     settings: Settings,
 ) -> OutboxStatus | None:
-    if check_safe(body):
-        log.warning("A %s text was held back: it would say what a text must not.", kind.value)
-        return None
-    return await outbox.enqueue(
+    return await texting.write(
         Text(
             to=party["phone"],
             body=body,
@@ -350,21 +345,7 @@ async def _text(
             party_id=party["id"],
             dedupe_key=key,
         ),
-        _quiet_hours(settings),
-    )
-
-
-def _quiet_hours(settings: Settings) -> QuietHours:
-    # As the panel texts have them; not imported from panels.messaging.service, which
-    # calls next_question here when a reply answers a survey question.
-    return QuietHours(start=settings.sms_quiet_start, end=settings.sms_quiet_end, timezone=LONDON)
-
-
-def _textable(party: dict[str, Any]) -> bool:
-    return (
-        party["contact_preference"] == ContactPreference.sms
-        and bool(party["phone"])
-        and can_receive_sms(party["phone"])
+        settings,
     )
 
 
@@ -426,7 +407,7 @@ async def next_question(prompt_id: int, now: datetime) -> int | None:
     if remaining[0].key in answers:
         return None  # asked already, and waiting for its answer
     party = await _party(survey["party"])
-    if party is None or not _textable(party):
+    if party is None or not texting.textable(party):
         return None
     return await _ask(survey, party, remaining[0], now, get_settings())
 

@@ -16,15 +16,15 @@ from notifications.outbox import NOT_DELIVERED, Text
 from notifications.replies import Intent, Understood, understand
 from notifications.tables import InboundSms, OutboxMessage, OutboxStatus, SmsOptOut
 from notifications.templates import Details, MessageKind, check_safe, render
-from notifications.timing import Backoff, QuietHours
+from notifications.timing import Backoff
 from panels.bookings.tables import NoticeKind, Panel, PanelFacilitator, PanelNotice, PanelStatus
 from panels.cases import audit
-from panels.cases.tables import Case, Consent, ConsentDecision, ContactPreference, Party, PartyRole
-from panels.clock import LONDON
+from panels.cases.tables import Case, Consent, ConsentDecision, Party, PartyRole
 from panels.db import write_transaction
 from panels.feedback import service as feedback
+from panels.messaging import texting
 from panels.messaging.tables import ANSWERABLE, Attendance, Invitation, SurveyPrompt
-from panels.phones import can_receive_sms
+from panels.messaging.texting import textable
 from panels.settings import Settings, get_settings
 from panels.tasks.service import raise_task
 from panels.tasks.tables import TaskKind
@@ -50,10 +50,6 @@ _FACILITATOR_KIND = {
 # Configuration ---------------------------------------------------------------------------
 
 
-def quiet_hours(settings: Settings) -> QuietHours:
-    return QuietHours(start=settings.sms_quiet_start, end=settings.sms_quiet_end, timezone=LONDON)
-
-
 def gateway(settings: Settings) -> Gateway:
     if settings.sms_backend == "twilio":
         return TwilioGateway(
@@ -76,7 +72,7 @@ def dispatcher(settings: Settings | None = None, *, name: str | None = None) -> 
         write_transaction,
         policy=Policy(
             rate_per_second=settings.sms_rate_per_second,
-            quiet=quiet_hours(settings),
+            quiet=texting.quiet_hours(settings),
             backoff=Backoff(),
             lease=timedelta(seconds=settings.sms_lease_seconds),
             sender=sender,
@@ -125,30 +121,19 @@ async def _consented_parties(case_id: UUID) -> list[dict[str, Any]]:
     return [p for p in parties if latest.get(p["id"]) == ConsentDecision.given]
 
 
-def _textable(party: dict[str, Any]) -> bool:
-    return (
-        party["contact_preference"] == ContactPreference.sms
-        and bool(party["phone"])
-        and can_receive_sms(party["phone"])
-    )
-
-
 async def _write(text: Text, settings: Settings, now: datetime) -> None:
     """The last guard on what a text says: one that would carry a forbidden word (from a
     venue's name, say) is not written, and a person is asked to pass it on instead."""
-    if check_safe(text.body):
-        log.warning("A %s text was held back: it would say what a text must not.", text.kind)
-        if text.case_id and text.party_id:
-            await raise_task(
-                text.case_id,
-                TaskKind.tell_party,
-                "A text about the panel was not sent because the venue's details contain "
-                "words a text must not carry. Tell them by phone.",
-                now,
-                party_id=text.party_id,
-            )
-        return
-    await outbox.enqueue(text, quiet_hours(settings))
+    held_back = await texting.write(text, settings) is None and bool(check_safe(text.body))
+    if held_back and text.case_id and text.party_id:
+        await raise_task(
+            text.case_id,
+            TaskKind.tell_party,
+            "A text about the panel was not sent because the venue's details contain "
+            "words a text must not carry. Tell them by phone.",
+            now,
+            party_id=text.party_id,
+        )
 
 
 async def panel_changed(notice_kind: NoticeKind, panel_id: UUID, now: datetime) -> None:
@@ -187,7 +172,7 @@ async def panel_changed(notice_kind: NoticeKind, panel_id: UUID, now: datetime) 
     kind = _PARTY_KIND[notice_kind]
     for party in parties:
         arrival = _arrival(panel, party, young_harm_causer)
-        if not _textable(party):
+        if not textable(party):
             await raise_task(
                 case_id,
                 TaskKind.tell_party,
@@ -262,7 +247,7 @@ async def _reminders(
 ) -> None:
     """Reminders a set number of hours before; one that would fall in quiet hours goes
     the evening before instead (earlier, never later), and one already past is skipped."""
-    quiet = quiet_hours(settings)
+    quiet = texting.quiet_hours(settings)
     for hours in settings.sms_reminder_hours:
         due = quiet.latest_before(arrival - timedelta(hours=hours))
         if due <= now:
@@ -309,7 +294,7 @@ async def tell_party(
         .first()
     )
     assert party is not None
-    if not _textable(party):
+    if not textable(party):
         await raise_task(
             party["case"],
             TaskKind.tell_party,
