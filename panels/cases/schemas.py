@@ -156,6 +156,11 @@ class CaseSummary(BaseModel):
     outcome: Outcome | None
     outcome_reason: str | None
     closed_at: datetime | None
+    satisfaction: float | None = Field(
+        default=None,
+        description="How the person harmed rated the panel, 1 to 5 (the average of their "
+        "feedback answers), once they have answered; never their words. One case only.",
+    )
 
 
 class CaseListItem(CaseSummary):

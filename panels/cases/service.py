@@ -47,6 +47,7 @@ from panels.cases.tables import (
 from panels.clock import london_today, utc_now
 from panels.db import is_sqlite, write_transaction
 from panels.errors import Forbidden, InvalidInput, NotFound, RuleBroken
+from panels.feedback import service as feedback
 
 # Clocks on phones drift; a contact "a minute from now" is a typo, an hour is a mistake.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -699,7 +700,7 @@ async def read_case(actor: Actor, case_id: UUID, endpoint: str) -> dict[str, Any
     if actor.role is Role.referrer:
         row = await Case.select(*_SUMMARY_COLUMNS).where(Case.id == case_id).first()
         assert row is not None
-        return row
+        return {**row, "satisfaction": await feedback.satisfaction(case_id)}
     row = (
         await Case.select(
             *_LIST_COLUMNS,

@@ -580,3 +580,17 @@ async def summary(actor: Actor, organisation_id: UUID | None = None) -> dict[str
         "questions": questions,
         "fewest_answers_averaged": fewest,
     }
+
+
+async def satisfaction(case_id: UUID) -> float | None:
+    """How the people harmed of one case rated it: the average of their answers (1 to 5)
+    to the surveys after the panel and months on. What the referrer sees of their
+    feedback; never a comment. None until someone has answered."""
+    rows = await SurveyAnswer.select(SurveyAnswer.prompt._.answer.as_alias("answer")).where(
+        (SurveyAnswer.survey._.case == case_id)
+        & SurveyAnswer.survey._.kind.is_in([SurveyKind.after_panel, SurveyKind.follow_up])
+        & SurveyAnswer.prompt._.answer.is_not_null()
+    )
+    if not rows:
+        return None
+    return round(sum(int(r["answer"]) for r in rows) / len(rows), 1)

@@ -10,9 +10,6 @@ from uuid import UUID
 from panels.access import Actor
 from panels.accounts.tables import Role
 from panels.cases import audit
-
-# The module, not the name: the case service imports (through cancellation) this one.
-from panels.cases import service as cases
 from panels.cases.tables import Case
 from panels.clock import utc_now
 from panels.db import write_transaction
@@ -83,6 +80,9 @@ async def tasks_of_case(case_id: UUID) -> list[dict[str, Any]]:
 
 
 async def mark_done(actor: Actor, task_id: int, now: datetime | None = None) -> None:
+    # Here, not at the top: the case service imports (through cancellation) this module.
+    from panels.cases import service as cases
+
     now = now or utc_now()
     async with write_transaction():
         task = (
