@@ -18,7 +18,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from litestar.routes import HTTPRoute
 from litestar.static_files import create_static_files_router
 
-from panels import db, web
+from panels import db, follow_up, web
 from panels.access import current_actor, declared_access, enforce_access, public
 from panels.accounts.authentication import SESSION_COOKIE, CredentialsMiddleware
 from panels.accounts.endpoints import router as accounts_router
@@ -124,7 +124,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         if opened_pool:
             await db.stop(database)
 
-    # The embedded default sends texts from the web process; production runs `njp worker`.
+    # The embedded default sends texts (and surveys, and marks missed deadlines) from the
+    # web process; production runs `njp worker`.
     stop_sending = asyncio.Event()
     sending: list[asyncio.Task[None]] = []
 
@@ -132,6 +133,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         if settings.dispatch_in_server:
             stop_sending.clear()
             sending.append(asyncio.create_task(dispatcher(settings).run(stop_sending)))
+            sending.append(asyncio.create_task(follow_up.run(stop_sending)))
 
     async def stop_sending_texts() -> None:
         stop_sending.set()

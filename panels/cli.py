@@ -112,11 +112,12 @@ def _schedule(args: argparse.Namespace) -> int:
 
 
 def _worker(args: argparse.Namespace) -> int:
-    """Send the texts in the outbox as they fall due, until stopped (SIGTERM or Ctrl-C);
-    with --once, send what is due now and stop. Several may run at once on PostgreSQL."""
+    """Send the texts in the outbox as they fall due, and every few minutes the surveys
+    that are due and the deadlines that passed, until stopped (SIGTERM or Ctrl-C); with
+    --once, send what is due now and stop. Several may run at once on PostgreSQL."""
     import signal
 
-    from panels import db
+    from panels import db, follow_up
     from panels.messaging.service import dispatcher
 
     async def run() -> int:
@@ -135,7 +136,7 @@ def _worker(args: argparse.Namespace) -> int:
             for signum in (signal.SIGTERM, signal.SIGINT):
                 loop.add_signal_handler(signum, stop.set)
             print(f"Sending texts as {sender.name} through {sender.gateway.name}.", flush=True)
-            await sender.run(stop, idle_seconds=args.idle)
+            await asyncio.gather(sender.run(stop, idle_seconds=args.idle), follow_up.run(stop))
             return 0
         finally:
             if opened:

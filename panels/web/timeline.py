@@ -190,8 +190,7 @@ def _breach_protocol(said: _Said) -> str:
             "a coordinator is asked to decide what happens next"
         )
     return (
-        f"Part of the agreement missed ({misses} so far): "
-        "a call to the person responsible is due"
+        f"Part of the agreement missed ({misses} so far): a call to the person responsible is due"
     )
 
 
