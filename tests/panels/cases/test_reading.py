@@ -22,6 +22,8 @@ SUMMARY_FIELDS = {
     "outcome",
     "outcome_reason",
     "closed_at",
+    # How the person harmed rated the panel (1-5), once they have: never their words.
+    "satisfaction",
 }
 
 
