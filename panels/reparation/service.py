@@ -217,21 +217,8 @@ async def book(actor: Actor, case_id: UUID, data: PlacementIn, now: datetime | N
             )
         ).returning(Placement.id)
         placement_id = int(rows[0]["id"])
-        provider = (
-            await ReparationProvider.select(ReparationProvider.name)
-            .where(ReparationProvider.id == session["provider"])
-            .first()
-        )
-        assert provider is not None
-        await messaging.tell_party(
-            action["owner"],
-            MessageKind.reparation_booked,
-            now,
-            when=session["starts_at"],
-            place=provider["name"],
-            address=session["address"],
-            key=f"placement:{placement_id}",
-            reminder=MessageKind.reparation_reminder,
+        await _tell_about(
+            session, action["owner"], placement_id, MessageKind.reparation_booked, now
         )
         await audit.record_event(
             case_id,
@@ -378,21 +365,31 @@ async def _record(
         elif not record.acceptable:
             step = await compliance.breach_step(placement["case"], placement["party"], now)
             if step == "chase":
-                provider = (
-                    await ReparationProvider.select(ReparationProvider.name)
-                    .where(ReparationProvider.id == session["provider"])
-                    .first()
+                await _tell_about(
+                    session, placement["party"], placement["id"], MessageKind.reparation_missed, now
                 )
-                assert provider is not None
-                await messaging.tell_party(
-                    placement["party"],
-                    MessageKind.reparation_missed,
-                    now,
-                    when=session["starts_at"],
-                    place=provider["name"],
-                    address=session["address"],
-                    key=f"placement:{placement['id']}",
-                )
+
+
+async def _tell_about(
+    session: dict[str, Any], party_id: UUID, placement_id: int, kind: MessageKind, now: datetime
+) -> None:
+    """A text about their place in a session: booked (with reminders), or missed."""
+    provider = (
+        await ReparationProvider.select(ReparationProvider.name)
+        .where(ReparationProvider.id == session["provider"])
+        .first()
+    )
+    assert provider is not None
+    await messaging.tell_party(
+        party_id,
+        kind,
+        now,
+        when=session["starts_at"],
+        place=provider["name"],
+        address=session["address"],
+        key=f"placement:{placement_id}",
+        reminder=MessageKind.reparation_reminder if kind is MessageKind.reparation_booked else None,
+    )
 
 
 async def _count_hours(placement: dict[str, Any], now: datetime) -> None:
