@@ -25,6 +25,8 @@ from panels.feedback import service as feedback
 from panels.messaging import texting
 from panels.messaging.tables import ANSWERABLE, Attendance, Invitation, SurveyPrompt
 from panels.messaging.texting import textable
+from panels.outcomes.tables import PanelRecord
+from panels.reparation.tables import Placement, PlacementStatus
 from panels.settings import Settings, get_settings
 from panels.tasks.service import raise_task
 from panels.tasks.tables import TaskKind
@@ -442,10 +444,20 @@ async def _answerable(parties: list[dict[str, Any]], now: datetime) -> list[dict
         Invitation.panel._.venue._.name.as_alias("venue_name"),
         Invitation.panel._.venue._.address.as_alias("venue_address"),
     ).where(Invitation.party.is_in(list(by_id)) & Invitation.status.is_in(list(ANSWERABLE)))
+    upcoming = [r for r in rows if r["panel_status"] == PanelStatus.booked and r["starts_at"] > now]
+    if not upcoming:
+        return []
+    # A panel whose outcome is recorded is over, whatever its time said.
+    recorded = {
+        row["panel"]
+        for row in await PanelRecord.select(PanelRecord.panel).where(
+            PanelRecord.panel.is_in([r["panel"] for r in upcoming])
+        )
+    }
     return [
         {**row, "party_row": by_id[row["party"]]}
-        for row in rows
-        if row["panel_status"] == PanelStatus.booked and row["starts_at"] > now
+        for row in upcoming
+        if row["panel"] not in recorded
     ]
 
 
@@ -543,6 +555,10 @@ async def _act_on(
         matches = await _answerable(parties, now)
         if len(matches) == 1:
             return await _answer_invitation(matches[0], intent, now, settings)
+        if not matches and intent in {Intent.confirm, Intent.decline}:
+            places = await _next_sessions(parties, now)
+            if len(places) == 1:
+                return await _answer_session(places[0], intent, now, settings)
     # Not understood, nothing it could answer, or a number several people share: a person
     # reads it. One task per case the number belongs to.
     for case_id in {p["case"] for p in parties}:
@@ -596,6 +612,69 @@ async def _answer_invitation(
     )
     reply = render(_REPLY_KIND[intent], party["language"], details)
     return reply, invitation["case"], invitation["party"]
+
+
+async def _next_sessions(parties: list[dict[str, Any]], now: datetime) -> list[dict[str, Any]]:
+    """Each party's next reparation session they are booked into (its texts ask them to
+    reply YES or NO too)."""
+    if not parties:
+        return []
+    rows = (
+        await Placement.select(
+            Placement.id,
+            Placement.case,
+            Placement.party,
+            Placement.session._.starts_at.as_alias("starts_at"),
+        )
+        .where(
+            Placement.party.is_in([p["id"] for p in parties])
+            & (Placement.status == PlacementStatus.booked)
+            & (Placement.session._.starts_at > now)
+            & Placement.session._.cancelled_at.is_null()
+        )
+        .order_by(Placement.session._.starts_at)
+    )
+    first: dict[UUID, dict[str, Any]] = {}
+    for row in rows:
+        first.setdefault(row["party"], row)
+    return list(first.values())
+
+
+async def _answer_session(
+    place: dict[str, Any], intent: Intent, now: datetime, settings: Settings
+) -> tuple[str, UUID, UUID]:
+    """YES to a reparation session is noted; NO gives the place up, withdraws its
+    reminders, and asks the facilitator to book another."""
+    party = await Party.select(Party.language).where(Party.id == place["party"]).first()
+    assert party is not None
+    if intent is Intent.decline:
+        await Placement.update({Placement.status: PlacementStatus.cancelled}).where(
+            Placement.id == place["id"]
+        )
+        await OutboxMessage.update(
+            {OutboxMessage.status: OutboxStatus.cancelled, OutboxMessage.updated_at: now}
+        ).where(
+            OutboxMessage.dedupe_key.like(f"placement:{place['id']}:%")
+            & (OutboxMessage.status == OutboxStatus.queued)
+        )
+        await raise_task(
+            place["case"],
+            TaskKind.rebook,
+            "They replied that they cannot come to their reparation session. Book another.",
+            now,
+            party_id=place["party"],
+        )
+    await audit.record_event(
+        place["case"],
+        None,
+        "reparation_confirmed" if intent is Intent.confirm else "reparation_declined",
+        details={"placement_id": place["id"], "party_id": str(place["party"])},
+        at=now,
+    )
+    kind = (
+        MessageKind.reply_survey_thanks if intent is Intent.confirm else MessageKind.reply_declined
+    )
+    return render(kind, party["language"], _details(settings)), place["case"], place["party"]
 
 
 async def _answer_survey(phone: str, score: int, now: datetime) -> tuple[UUID, UUID] | None:

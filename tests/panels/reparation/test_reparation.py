@@ -23,6 +23,7 @@ from panels.reparation import service
 from panels.reparation.schemas import AttendanceRecord, PlacementIn, ProviderIn, SessionsIn
 from panels.reparation.tables import Placement
 from panels.tasks.tables import Task
+from tests.panels.messaging.test_webhooks import reply
 from tests.panels.outcomes.test_outcomes import AFTER, a_panel, actions, both_came
 from tests.world import SENSITIVE, World
 
@@ -248,3 +249,26 @@ async def test_a_first_missed_session_brings_a_gentle_text(world: World) -> None
     assert "Millbrook Food Bank" in text["body"]
     assert check_safe(text["body"]) == []
     assert "breach" not in text["body"].lower()
+
+
+async def test_no_to_a_session_gives_the_place_up_and_asks_for_another(
+    client: AsyncClient, world: World
+) -> None:
+    setting = await agreed(world)
+    [session] = await food_bank_sessions(world, weeks=1)
+    placement = await place(world, setting, session)
+    phone = setting["parties"]["harm_causer"]["phone"]
+    await reply(client, phone, "YES")
+    events = await CaseEvent.select(CaseEvent.kind).where(CaseEvent.case == setting["case_id"])
+    assert "reparation_confirmed" in [e["kind"] for e in events]
+
+    answer = await reply(client, phone, "no sorry")
+    assert "<Message>" in answer
+    row = await Placement.select(Placement.status).where(Placement.id == placement).first()
+    assert row == {"status": "cancelled"}
+    reminders = (await texts_to(setting["causer"]))["reparation_reminder"]
+    assert {r["status"] for r in reminders} == {"cancelled"}
+    [task] = await Task.select(Task.kind).where(Task.case == setting["case_id"])
+    assert task["kind"] == "rebook"
+    left = {s["id"]: s["places_left"] for s in await service.sessions()}
+    assert left[session["id"]] == 3
