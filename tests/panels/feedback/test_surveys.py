@@ -34,7 +34,7 @@ from panels.outcomes.tables import PanelRecord
 from panels.settings import get_settings
 from tests.panels.messaging.test_texts import local, settings_env
 from tests.panels.messaging.test_webhooks import reply
-from tests.panels.outcomes.test_outcomes import AFTER, a_panel, both_came
+from tests.panels.outcomes.test_outcomes import a_panel, after, both_came
 from tests.panels.test_cli import njp
 from tests.world import World, refer
 
@@ -42,8 +42,11 @@ __all__ = ["settings_env"]  # a fixture, used by name
 
 LINK = re.compile(r"/s/([A-Za-z0-9_-]+)")
 SURVEY_KINDS = [MessageKind.survey_link.value, MessageKind.survey_question.value]
+
+
 # The morning after the panel (held three evenings from now), when the surveys go.
-MORNING_AFTER = local(4, 10)
+def morning_after() -> datetime:
+    return local(4, 10)
 
 
 async def held(world: World) -> dict[str, Any]:
@@ -54,7 +57,7 @@ async def held(world: World) -> dict[str, Any]:
         world.facilitator.actor,
         setting["panel_id"],
         PanelRecordIn.model_validate({"result": "held", "attendance": both_came(setting)}),
-        now=AFTER,
+        now=after(),
     )
     record = (
         await PanelRecord.select(PanelRecord.id)
@@ -64,7 +67,7 @@ async def held(world: World) -> dict[str, Any]:
     assert record is not None
     setting["record_id"] = record["id"]
     async with write_transaction():
-        await feedback.schedule_surveys(setting["case_id"], record["id"], AFTER)
+        await feedback.schedule_surveys(setting["case_id"], record["id"], after())
     return setting
 
 
@@ -95,7 +98,7 @@ def token_in(body: str) -> str:
 
 async def sent_to_the_person_harmed(world: World) -> dict[str, Any]:
     setting = await held(world)
-    await feedback.send_due_surveys(MORNING_AFTER)
+    await feedback.send_due_surveys(morning_after())
     [link_text, _] = await survey_texts(setting["victim"])
     setting["token"] = token_in(link_text["body"])
     return setting
@@ -135,7 +138,9 @@ async def test_a_held_panel_makes_each_survey_due_at_ten_in_the_morning(world: W
     assert {row["sent_at"] for row in found.values()} == {None}
     # Scheduled again (a retried transaction, say): nothing twice.
     async with write_transaction():
-        assert await feedback.schedule_surveys(setting["case_id"], setting["record_id"], AFTER) == 0
+        assert (
+            await feedback.schedule_surveys(setting["case_id"], setting["record_id"], after()) == 0
+        )
     assert await Survey.count() == 3
 
 
@@ -185,12 +190,12 @@ async def test_only_people_who_came_are_asked(world: World) -> None:
         world.facilitator.actor,
         setting["panel_id"],
         PanelRecordIn.model_validate({"result": "held", "attendance": came}),
-        now=AFTER,
+        now=after(),
     )
     record = await PanelRecord.select(PanelRecord.id).first()
     assert record is not None
     async with write_transaction():
-        await feedback.schedule_surveys(setting["case_id"], record["id"], AFTER)
+        await feedback.schedule_surveys(setting["case_id"], record["id"], after())
 
     assert set(await surveys_of(setting["case_id"])) == {(setting["causer"], "reflection")}
 
@@ -206,7 +211,7 @@ async def test_a_panel_that_did_not_go_ahead_has_no_surveys(world: World) -> Non
     record = await PanelRecord.select(PanelRecord.id).first()
     assert record is not None
     async with write_transaction():
-        assert await feedback.schedule_surveys(setting["case_id"], record["id"], AFTER) == 0
+        assert await feedback.schedule_surveys(setting["case_id"], record["id"], after()) == 0
     assert await Survey.count() == 0
 
 
@@ -222,7 +227,7 @@ async def test_the_person_harmed_is_texted_a_link_and_the_first_question(world: 
     assert await feedback.send_due_surveys(local(3, 21)) == 0
     assert await survey_texts(setting["victim"]) == []
 
-    assert await feedback.send_due_surveys(MORNING_AFTER) == 2  # theirs, and the reflection
+    assert await feedback.send_due_surveys(morning_after()) == 2  # theirs, and the reflection
 
     link_text, question_text = await survey_texts(setting["victim"])
     token = token_in(link_text["body"])
@@ -242,20 +247,20 @@ async def test_the_person_harmed_is_texted_a_link_and_the_first_question(world: 
     for text in (link_text, question_text):
         assert text["to_number"] == victim["phone"]
         assert text["status"] == OutboxStatus.queued
-        assert text["due_at"] == MORNING_AFTER
+        assert text["due_at"] == morning_after()
         assert text["case_id"] == setting["case_id"]
         assert text["panel_id"] is None
         assert check_safe(text["body"]) == []
-    assert link_text["expires_at"] == MORNING_AFTER + timedelta(days=30)
+    assert link_text["expires_at"] == morning_after() + timedelta(days=30)
     # The question waits for its answer; the link reaches this one survey, once.
     [prompt] = await prompts_of(setting["victim"])
     assert (prompt["question"], prompt["asked_at"], prompt["answer"]) == (
         "listened",
-        MORNING_AFTER,
+        morning_after(),
         None,
     )
     survey = (await surveys_of(setting["case_id"]))[(setting["victim"], "after_panel")]
-    assert survey["sent_at"] == MORNING_AFTER
+    assert survey["sent_at"] == morning_after()
     assert (link_text["dedupe_key"], question_text["dedupe_key"]) == (
         f"survey:{survey['id']}:link",
         f"survey:{survey['id']}:question:listened",
@@ -264,7 +269,7 @@ async def test_the_person_harmed_is_texted_a_link_and_the_first_question(world: 
     assert (link["purpose"], link["uses_allowed"], link["expires_at"]) == (
         "survey",
         1,
-        MORNING_AFTER + timedelta(days=30),
+        morning_after() + timedelta(days=30),
     )
     # The person responsible's own questions.
     [_, theirs] = await survey_texts(setting["causer"])
@@ -273,10 +278,10 @@ async def test_the_person_harmed_is_texted_a_link_and_the_first_question(world: 
 
 async def test_a_survey_is_sent_once_however_often_the_command_runs(world: World) -> None:
     setting = await held(world)
-    await feedback.send_due_surveys(MORNING_AFTER)
+    await feedback.send_due_surveys(morning_after())
     first = await OutboxMessage.select().order_by(OutboxMessage.id)
 
-    assert await feedback.send_due_surveys(MORNING_AFTER + timedelta(hours=1)) == 0
+    assert await feedback.send_due_surveys(morning_after() + timedelta(hours=1)) == 0
 
     assert await OutboxMessage.select().order_by(OutboxMessage.id) == first
     assert len(await prompts_of(setting["victim"])) == 1
@@ -290,13 +295,13 @@ async def test_a_welsh_speaker_is_asked_in_welsh(client: AsyncClient, world: Wor
         world.facilitator.actor,
         setting["panel_id"],
         PanelRecordIn.model_validate({"result": "held", "attendance": both_came(setting)}),
-        now=AFTER,
+        now=after(),
     )
     record = await PanelRecord.select(PanelRecord.id).first()
     assert record is not None
     async with write_transaction():
-        await feedback.schedule_surveys(setting["case_id"], record["id"], AFTER)
-    await feedback.send_due_surveys(MORNING_AFTER)
+        await feedback.schedule_surveys(setting["case_id"], record["id"], after())
+    await feedback.send_due_surveys(morning_after())
 
     link_text, question_text = await survey_texts(setting["victim"])
 
@@ -316,9 +321,9 @@ async def test_a_welsh_speaker_is_asked_in_welsh(client: AsyncClient, world: Wor
 async def test_a_person_who_said_stop_is_texted_no_survey(world: World) -> None:
     setting = await held(world)
     async with write_transaction():
-        await outbox.stop(setting["parties"]["victim"]["phone"], AFTER)
+        await outbox.stop(setting["parties"]["victim"]["phone"], after())
 
-    await feedback.send_due_surveys(MORNING_AFTER)
+    await feedback.send_due_surveys(morning_after())
 
     texts = await survey_texts(setting["victim"])
     assert [(t["kind"], t["status"]) for t in texts] == [
@@ -339,14 +344,14 @@ async def test_a_person_who_cannot_be_texted_is_sent_nothing_and_nothing_fails(
         Party.id == setting["victim"]
     )
 
-    assert await feedback.send_due_surveys(MORNING_AFTER) == 2
+    assert await feedback.send_due_surveys(morning_after()) == 2
 
     assert await survey_texts(setting["victim"]) == []
     survey = (await surveys_of(setting["case_id"]))[(setting["victim"], "after_panel")]
-    assert survey["sent_at"] == MORNING_AFTER
+    assert survey["sent_at"] == morning_after()
     # Staff can give them a link to the page another way.
     async with write_transaction():
-        url = await feedback.issue_link(survey, MORNING_AFTER, get_settings())
+        url = await feedback.issue_link(survey, morning_after(), get_settings())
     page = await feedback.survey_for_link(token_in(url))
     assert page.survey_id == survey["id"]
 
@@ -387,7 +392,7 @@ async def test_answers_by_text_are_stored_and_each_brings_the_next_question(
         assert [p["question"] for p in prompts][-1] == question
         answer = await reply(client, phone, score)
         assert "Thank you for your answer." in answer
-        await next_question(prompts[-1]["id"], MORNING_AFTER + timedelta(minutes=number + 1))
+        await next_question(prompts[-1]["id"], morning_after() + timedelta(minutes=number + 1))
 
     prompts = await prompts_of(setting["victim"])
     assert [(p["question"], p["answer"]) for p in prompts] == [
@@ -416,7 +421,7 @@ async def test_a_prompt_of_no_survey_brings_no_question(world: World) -> None:
         rows = await SurveyPrompt.insert(
             SurveyPrompt(case=world.case_id, party=world.victim_id, question="felt_heard")
         ).returning(SurveyPrompt.id)
-        assert await feedback.next_question(rows[0]["id"], AFTER) is None
+        assert await feedback.next_question(rows[0]["id"], after()) is None
     assert await OutboxMessage.count() == 0
 
 
@@ -554,8 +559,8 @@ async def answered(
                 record=record_id,
                 kind=SurveyKind.after_panel,
                 key=f"test:{case_id}",
-                due_at=AFTER,
-                sent_at=AFTER,
+                due_at=after(),
+                sent_at=after(),
             )
         ).returning(Survey.id)
         survey = await Survey.select().where(Survey.id == rows[0]["id"]).first()

@@ -40,8 +40,10 @@ def local(days_ahead: int, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=LONDON)
 
 
-# Booked at ten in the morning: no quiet hours in the way of the invitation.
-MORNING = local(0, 10)
+def morning() -> datetime:
+    """Ten this morning: no quiet hours in the way of the invitation. A function, not a
+    constant, so a run that passes midnight still books and texts on the same day."""
+    return local(0, 10)
 
 
 @pytest.fixture
@@ -95,13 +97,13 @@ def by_kind(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
 async def test_booking_invites_each_side_for_their_own_arrival_time(world: World) -> None:
     setting = await scheduled(world)
     victim, causer = setting["parties"]["victim"], setting["parties"]["harm_causer"]
-    panel_id = await book(world, setting, local(3, 18), MORNING)
+    panel_id = await book(world, setting, local(3, 18), morning())
 
     to_victim = by_kind(await texts(party_id=victim["id"]))
     to_causer = by_kind(await texts(party_id=causer["id"]))
     [invite] = to_victim["invitation"]
     assert invite["to_number"] == victim["phone"]
-    assert invite["due_at"] == MORNING
+    assert invite["due_at"] == morning()
     assert invite["status"] == OutboxStatus.queued
     assert invite["panel_id"] == panel_id
     # The person harmed comes at 18:00; the person responsible a quarter of an hour before.
@@ -132,7 +134,7 @@ async def test_the_lead_facilitator_gets_their_own_text_with_the_case_reference(
     world: World,
 ) -> None:
     setting = await scheduled(world)
-    await book(world, setting, local(3, 18), MORNING)
+    await book(world, setting, local(3, 18), morning())
     mine = by_kind(await texts(to_number=FAY_MOBILE))
     [booked] = mine["facilitator_booked"]
     assert booked["facilitator_id"] == setting["lead"]
@@ -150,7 +152,7 @@ async def test_a_welsh_speaker_is_texted_in_welsh(world: World) -> None:
     setting = await scheduled(world)
     victim = setting["parties"]["victim"]
     await Party.update({Party.language: "cy"}).where(Party.id == victim["id"])
-    await book(world, setting, local(3, 18), MORNING)
+    await book(world, setting, local(3, 18), morning())
     [invite] = by_kind(await texts(party_id=victim["id"]))["invitation"]
     assert invite["language"] == "cy"
     assert "IE" in invite["body"]
@@ -162,7 +164,7 @@ async def test_moving_a_panel_withdraws_what_was_not_sent_and_tells_everyone_aga
 ) -> None:
     setting = await scheduled(world)
     victim = setting["parties"]["victim"]
-    panel_id = await book(world, setting, local(3, 18), MORNING)
+    panel_id = await book(world, setting, local(3, 18), morning())
     await bookings.reschedule(
         world.coordinator.actor,
         panel_id,
@@ -172,7 +174,7 @@ async def test_moving_a_panel_withdraws_what_was_not_sent_and_tells_everyone_aga
             facilitator_ids=[setting["lead"], setting["co"]],
             reason="The venue needs the hall that evening.",
         ),
-        now=MORNING + timedelta(minutes=5),
+        now=morning() + timedelta(minutes=5),
     )
     to_victim = by_kind(await texts(party_id=victim["id"]))
     assert [r["status"] for r in to_victim["invitation"]] == [OutboxStatus.cancelled]
@@ -197,8 +199,8 @@ async def test_cancelling_tells_everyone_who_was_invited_and_stops_the_reminders
     world: World,
 ) -> None:
     setting = await scheduled(world)
-    panel_id = await book(world, setting, local(3, 18), MORNING)
-    await bookings.cancel(world.coordinator.actor, panel_id, "Nobody can make it.", MORNING)
+    panel_id = await book(world, setting, local(3, 18), morning())
+    await bookings.cancel(world.coordinator.actor, panel_id, "Nobody can make it.", morning())
     rows = await texts(panel_id=panel_id)
     kinds = by_kind(rows)
     assert len(kinds["cancelled"]) == 2
@@ -214,7 +216,7 @@ async def test_cancelling_tells_everyone_who_was_invited_and_stops_the_reminders
 async def test_withdrawn_consent_cancels_the_panel_and_says_so(world: World) -> None:
     setting = await scheduled(world)
     victim = setting["parties"]["victim"]
-    panel_id = await book(world, setting, local(3, 18), MORNING)
+    panel_id = await book(world, setting, local(3, 18), morning())
     await cases.record_consent(
         world.facilitator.actor,
         setting["case_id"],
@@ -233,8 +235,8 @@ async def test_a_number_that_said_stop_is_sent_nothing_when_a_panel_is_booked(
     setting = await scheduled(world)
     victim = setting["parties"]["victim"]
     async with write_transaction():
-        await outbox.stop(victim["phone"], MORNING)
-    await book(world, setting, local(3, 18), MORNING)
+        await outbox.stop(victim["phone"], morning())
+    await book(world, setting, local(3, 18), morning())
     to_victim = await texts(party_id=victim["id"])
     assert to_victim
     assert {r["status"] for r in to_victim} == {OutboxStatus.opted_out}
@@ -253,7 +255,7 @@ async def test_a_number_that_said_stop_is_sent_nothing_when_a_panel_is_booked(
             sms_rate_per_second=0,
         )
     )
-    sender.clock = lambda: MORNING
+    sender.clock = lambda: morning()
     await sender.run_once()
     posted = {form["To"] for form in twilio.messages()}
     assert setting["parties"]["harm_causer"]["phone"] in posted
@@ -266,7 +268,7 @@ async def test_someone_who_prefers_a_call_is_not_texted_and_their_facilitator_is
     setting = await scheduled(world)
     causer = setting["parties"]["harm_causer"]
     await Party.update({Party.contact_preference: "phone_call"}).where(Party.id == causer["id"])
-    await book(world, setting, local(3, 18), MORNING)
+    await book(world, setting, local(3, 18), morning())
     assert await texts(party_id=causer["id"]) == []
     [task] = await Task.select().where(Task.party == causer["id"])
     assert task["kind"] == "tell_party"
@@ -279,7 +281,7 @@ async def test_a_booking_that_fails_writes_no_texts(world: World) -> None:
     setting = await scheduled(world)
     with pytest.raises(RuleBroken):
         # 23:00 is after the venue closes: the booking is refused, and nothing is queued.
-        await book(world, setting, local(3, 23), MORNING)
+        await book(world, setting, local(3, 23), morning())
     assert await texts() == []
 
 
@@ -290,7 +292,7 @@ async def test_a_reminder_that_would_fall_in_the_night_goes_the_evening_before(
     get_settings.cache_clear()
     setting = await scheduled(world)
     victim = setting["parties"]["victim"]
-    await book(world, setting, local(3, 18), MORNING)
+    await book(world, setting, local(3, 18), morning())
     [reminder] = by_kind(await texts(party_id=victim["id"]))["reminder"]
     # 12 hours before 18:00 is 06:00, in quiet hours: 19:30 the evening before instead.
     assert reminder["due_at"] == local(2, 19, 30)

@@ -18,7 +18,7 @@ from panels.cases.tables import CaseEvent, Party
 from panels.db import write_transaction
 from panels.messaging.tables import Attendance, Invitation, SurveyPrompt
 from panels.tasks.tables import Task
-from tests.panels.messaging.test_texts import MORNING, book, local, scheduled
+from tests.panels.messaging.test_texts import book, local, morning, scheduled
 from tests.world import World
 
 TOKEN = "test-only-twilio-auth-token"
@@ -57,7 +57,7 @@ async def reply(client: AsyncClient, phone: str, body: str, sid: str | None = No
 
 async def invited(world: World) -> dict[str, Any]:
     setting = await scheduled(world)
-    setting["panel_id"] = await book(world, setting, local(3, 18), MORNING)
+    setting["panel_id"] = await book(world, setting, local(3, 18), morning())
     return setting
 
 

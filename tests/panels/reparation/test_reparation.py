@@ -24,7 +24,7 @@ from panels.reparation.schemas import AttendanceRecord, PlacementIn, ProviderIn,
 from panels.reparation.tables import Placement
 from panels.tasks.tables import Task
 from tests.panels.messaging.test_webhooks import reply
-from tests.panels.outcomes.test_outcomes import AFTER, a_panel, actions, both_came
+from tests.panels.outcomes.test_outcomes import a_panel, actions, after, both_came
 from tests.world import SENSITIVE, World
 
 
@@ -37,7 +37,7 @@ async def agreed(world: World) -> dict[str, Any]:
         PanelRecordIn.model_validate(
             {"result": "held", "attendance": both_came(setting), "actions": actions(setting)}
         ),
-        now=AFTER,
+        now=after(),
     )
     hours = (
         await AgreementAction.select(AgreementAction.id)

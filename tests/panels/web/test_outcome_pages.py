@@ -24,7 +24,7 @@ from panels.phones import display_phone
 from panels.support import service as support
 from panels.support.schemas import SupportServiceIn
 from tests.panels.messaging.test_texts import local
-from tests.panels.outcomes.test_outcomes import AFTER, a_panel, actions, both_came
+from tests.panels.outcomes.test_outcomes import a_panel, actions, after, both_came
 from tests.panels.web.conftest import Pages
 from tests.panels.web.test_case_page_forms import error_links, post_form
 from tests.panels.web.test_journeys import sign_in
@@ -80,7 +80,7 @@ async def held_with_actions(world: World) -> dict[str, Any]:
                 "actions": actions(setting),
             }
         ),
-        now=AFTER,
+        now=after(),
     )
     return await with_names(world, setting)
 

@@ -8,7 +8,7 @@ from playwright.async_api import expect
 from notifications.tables import OutboxMessage
 from panels.feedback import service as feedback
 from panels.messaging.tables import SurveyPrompt
-from tests.panels.feedback.test_surveys import MORNING_AFTER, held, token_in
+from tests.panels.feedback.test_surveys import held, morning_after, token_in
 from tests.panels.web.conftest import Pages
 from tests.world import World
 
@@ -17,7 +17,7 @@ async def test_the_person_harmed_answers_the_survey_from_the_link_in_a_text(
     pages: Pages, world: World
 ) -> None:
     setting = await held(world)
-    await feedback.send_due_surveys(MORNING_AFTER)
+    await feedback.send_due_surveys(morning_after())
     text = (
         await OutboxMessage.select(OutboxMessage.body)
         .where(

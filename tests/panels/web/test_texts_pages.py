@@ -20,15 +20,15 @@ from panels.messaging.service import handle_reply
 from panels.phones import display_phone
 from panels.tasks.tables import Task
 from panels.web.rendering import london_time
-from tests.panels.messaging.test_texts import FAY_MOBILE, MORNING, book, local, scheduled
+from tests.panels.messaging.test_texts import FAY_MOBILE, book, local, morning, scheduled
 from tests.panels.messaging.test_webhooks import reply
 from tests.panels.test_access_matrix import CSRF_FIELD, csrf_token
 from tests.panels.web.conftest import DESKTOP, Pages
 from tests.panels.web.test_journeys import sign_in
 from tests.world import SENSITIVE, World, staff_the_scheme
 
-# After the booking (at MORNING), before the panel: when the people reply.
-LATER = MORNING + timedelta(hours=1)
+# After the booking (at morning()), before the panel: when the people reply.
+LATER = morning() + timedelta(hours=1)
 # Fay's own mobile, in Ofcom's drama range.
 NEW_MOBILE = "+447700900456"
 
@@ -36,7 +36,7 @@ NEW_MOBILE = "+447700900456"
 async def booked(world: World) -> dict[str, Any]:
     """A case whose panel was booked this morning: each party invited by text."""
     setting = await scheduled(world)
-    await book(world, setting, local(3, 18), MORNING)
+    await book(world, setting, local(3, 18), morning())
     names = await Party.select(Party.id, Party.name).where(Party.case == setting["case_id"])
     for person in setting["parties"].values():
         person["name"] = next(row["name"] for row in names if row["id"] == person["id"])
@@ -74,7 +74,7 @@ async def test_a_facilitator_sees_each_invitation_each_answer_and_marks_a_task_d
     ).filter(has_text="Invitation to the panel")
     await expect(to_victim).to_contain_text("Reply YES")
     await expect(to_victim).to_contain_text("Waiting to send")
-    await expect(to_victim).to_contain_text(f"Due {london_time(MORNING)}")
+    await expect(to_victim).to_contain_text(f"Due {london_time(morning())}")
     await expect(
         texts.locator(
             ".govuk-summary-card", has_text=f"To Person responsible: {causer['name']}"
@@ -375,7 +375,7 @@ async def test_a_reply_from_a_number_two_people_share_is_left_for_a_person(
     victim, causer = setting["parties"]["victim"], setting["parties"]["harm_causer"]
     # A parent and their child, say, on one phone: a YES could be either's.
     await Party.update({Party.phone: victim["phone"]}).where(Party.id == causer["id"])
-    await book(world, setting, local(3, 18), MORNING)
+    await book(world, setting, local(3, 18), morning())
     await reply(client, victim["phone"], "YES")
     response = await client.get(
         f"/cases/{setting['case_id']}", headers=world.as_role("facilitator_assigned")

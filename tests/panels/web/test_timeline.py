@@ -35,7 +35,7 @@ from panels.tasks.tables import Task
 from panels.web import timeline
 from panels.web.rendering import day_and_time
 from tests.panels.feedback.test_surveys import token_in
-from tests.panels.messaging.test_texts import MORNING, book, local, scheduled
+from tests.panels.messaging.test_texts import book, local, morning, scheduled
 from tests.panels.outcomes.test_outcomes import actions, both_came
 from tests.panels.reparation.test_reparation import during, food_bank_sessions, place
 from tests.panels.web.test_page_protection import signed_in
@@ -91,9 +91,9 @@ async def a_whole_case(world: World) -> dict[str, Any]:
     victim, causer = setting["parties"]["victim"], setting["parties"]["harm_causer"]
     setting["victim"], setting["causer"] = victim["id"], causer["id"]
 
-    first = await book(world, setting, local(3, 18), MORNING)
-    await bookings.cancel(coordinator, first, REASONS[0], MORNING + timedelta(minutes=1))
-    panel_id = await book(world, setting, local(3, 18), MORNING + timedelta(minutes=2))
+    first = await book(world, setting, local(3, 18), morning())
+    await bookings.cancel(coordinator, first, REASONS[0], morning() + timedelta(minutes=1))
+    panel_id = await book(world, setting, local(3, 18), morning() + timedelta(minutes=2))
     await bookings.reschedule(
         coordinator,
         panel_id,
@@ -103,10 +103,10 @@ async def a_whole_case(world: World) -> dict[str, Any]:
             facilitator_ids=[setting["lead"], setting["co"]],
             reason=REASONS[1],
         ),
-        now=MORNING + timedelta(minutes=3),
+        now=morning() + timedelta(minutes=3),
     )
 
-    soon = MORNING + timedelta(hours=1)
+    soon = morning() + timedelta(hours=1)
     for phone, words in (
         (victim["phone"], "Yes"),
         (causer["phone"], "Can we change the time"),
