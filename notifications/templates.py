@@ -40,6 +40,8 @@ class MessageKind(StrEnum):
     reparation_booked = "reparation_booked"
     reparation_reminder = "reparation_reminder"
     reparation_missed = "reparation_missed"
+    # A deadline in their agreement passed: a gentle ask to call, nothing more.
+    agreement_chase = "agreement_chase"
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,12 @@ WITH_REFERENCE = frozenset(
     }
 )
 WITH_PHONE = frozenset(
-    {MessageKind.cancelled, MessageKind.reply_help, MessageKind.reparation_missed}
+    {
+        MessageKind.cancelled,
+        MessageKind.reply_help,
+        MessageKind.reparation_missed,
+        MessageKind.agreement_chase,
+    }
 )
 WITH_QUESTION = frozenset({MessageKind.survey_question})
 WITH_LINK = frozenset({MessageKind.survey_link})
@@ -368,6 +375,14 @@ _ENGLISH: dict[MessageKind, _Template] = {
             else "We will be in touch to rearrange."
         )
     ),
+    MessageKind.agreement_chase: lambda f: (
+        f"{f.scheme}: "
+        + (
+            f"Please call us on {f.phone} about what you agreed to do."
+            if f.phone
+            else "We will be in touch soon about what you agreed to do."
+        )
+    ),
 }
 
 # Welsh avoids the circumflex letters (one of them makes the whole text UCS-2, more than
@@ -459,6 +474,14 @@ _WELSH: dict[MessageKind, _Template] = {
             f"Ffoniwch ni ar {f.phone} i drefnu amser arall."
             if f.phone
             else "Byddwn mewn cysylltiad i drefnu amser arall."
+        )
+    ),
+    MessageKind.agreement_chase: lambda f: (
+        f"{f.scheme}: "
+        + (
+            f"Ffoniwch ni ar {f.phone} am yr hyn y cytunoch i'w wneud, os gwelwch yn dda."
+            if f.phone
+            else "Byddwn mewn cysylltiad cyn bo hir am yr hyn y cytunoch i'w wneud."
         )
     ),
 }

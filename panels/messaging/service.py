@@ -278,15 +278,16 @@ async def tell_party(
     kind: MessageKind,
     now: datetime,
     *,
-    when: datetime,
-    place: str,
-    address: str,
     key: str,
+    when: datetime | None = None,
+    place: str = "",
+    address: str = "",
     reminder: MessageKind | None = None,
 ) -> bool:
-    """Inside the caller's transaction: a text to one party about something at a time
-    and place (a reparation session), with reminders before it if `reminder` is given.
-    Someone who cannot be texted is told by their facilitator instead. False then."""
+    """Inside the caller's transaction: a text to one party, about something at a time
+    and place (a reparation session, with reminders before it if `reminder` is given)
+    or about their agreement. Someone who cannot be texted is told by their facilitator
+    instead. False then."""
     settings = get_settings()
     party = (
         await Party.select(
@@ -301,7 +302,7 @@ async def tell_party(
             party["case"],
             TaskKind.tell_party,
             "They cannot be texted (no mobile number, or they prefer another way). "
-            "Tell them about their reparation session.",
+            "Tell them what the text would have said.",
             now,
             party_id=party_id,
         )
@@ -315,7 +316,8 @@ async def tell_party(
             kind=kind.value,
             language=language,
             due_at=now,
-            expires_at=when if kind is not MessageKind.reparation_missed else None,
+            # About something to come: no use once it has begun. About the past: any time.
+            expires_at=when if reminder is not None else None,
             case_id=party["case"],
             party_id=party_id,
             dedupe_key=f"{key}:{kind.value}",
@@ -323,7 +325,7 @@ async def tell_party(
         settings,
         now,
     )
-    if reminder is not None:
+    if reminder is not None and when is not None:
         await _reminders(
             settings,
             now,

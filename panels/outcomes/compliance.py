@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 from uuid import UUID
 
+from notifications.templates import MessageKind
 from panels.access import Actor
 from panels.cases import audit
 from panels.cases import service as cases
@@ -18,6 +19,7 @@ from panels.cases.tables import CaseStatus, Outcome
 from panels.clock import london_today, utc_now
 from panels.db import write_transaction
 from panels.errors import Forbidden, RuleBroken
+from panels.messaging import service as messaging
 from panels.outcomes.tables import ActionStatus, AgreementAction
 from panels.reparation.tables import Placement, PlacementStatus
 from panels.settings import get_settings
@@ -106,7 +108,13 @@ async def missed_deadlines(now: datetime | None = None) -> int:
                 details={"action_id": action["id"], "from": "pending", "to": "missed"},
                 at=now,
             )
-            await breach_step(action["case"], action["owner"], now)
+            if await breach_step(action["case"], action["owner"], now) == "chase":
+                await messaging.tell_party(
+                    action["owner"],
+                    MessageKind.agreement_chase,
+                    now,
+                    key=f"action:{action['id']}:missed",
+                )
     return len(overdue)
 
 

@@ -89,7 +89,7 @@ def test_a_message_carries_only_the_details_its_kind_needs(
 
     assert REALISTIC.scheme_name in text
     assert ("NJP-2027-000123" in text) == (kind in FACILITATOR_KINDS)
-    assert ("01632 960123" in text) == (kind in {K.cancelled, K.reply_help, K.reparation_missed})
+    assert ("01632 960123" in text) == (kind in WITH_PHONE)
     assert ("18:00" in text) == (kind in WITH_WHEN)
     assert ("Millbrook Community Centre" in text) == (kind in WITH_VENUE)
     assert ("12 High Street, Millbrook" in text) == (kind in WITH_VENUE)
@@ -99,7 +99,7 @@ def test_a_message_carries_only_the_details_its_kind_needs(
 
 def test_the_kind_sets_say_what_each_kind_shows() -> None:
     assert WITH_REFERENCE == FACILITATOR_KINDS
-    assert {K.cancelled, K.reply_help, K.reparation_missed} == WITH_PHONE
+    assert {K.cancelled, K.reply_help, K.reparation_missed, K.agreement_chase} == WITH_PHONE
     assert FACILITATOR_KINDS | ABOUT_A_MEETING | REPARATION_KINDS == WITH_WHEN
     assert {K.survey_question} == WITH_QUESTION
     assert {K.survey_link} == WITH_LINK
@@ -175,6 +175,7 @@ SEGMENTS = {
     K.reparation_booked: (2, 2),
     K.reparation_reminder: (1, 2),
     K.reparation_missed: (2, 2),
+    K.agreement_chase: (1, 1),
 }
 
 

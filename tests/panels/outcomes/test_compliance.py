@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 from httpx import AsyncClient
 
+from notifications.tables import OutboxMessage
+from notifications.templates import check_safe
 from panels.cases.tables import Case
 from panels.clock import london_today, utc_now
 from panels.errors import Forbidden
@@ -67,6 +69,12 @@ async def test_a_first_missed_deadline_is_chased(world: World) -> None:
         AgreementAction.kind == "behaviour_commitment"
     )
     assert statuses == [{"status": "missed"}]
+    # And a gentle text asking them to call: no word of breach or consequences.
+    [text] = await OutboxMessage.select(OutboxMessage.body).where(
+        (OutboxMessage.party_id == setting["causer"]) & (OutboxMessage.kind == "agreement_chase")
+    )
+    assert "what you agreed" in text["body"]
+    assert check_safe(text["body"]) == []
     assert await compliance.missed_deadlines() == 0  # nothing twice
 
 
