@@ -82,21 +82,33 @@ async def enqueue(text: Text, quiet: QuietHours) -> OutboxStatus | None:
     return status
 
 
-async def withdraw(panel_id: UUID, now: datetime, *, party_id: UUID | None = None) -> int:
-    """Texts about a panel not sent yet (reminders, an invitation in the queue) are
-    cancelled when it moves or is cancelled, or only one party's when they will not
-    come; how many."""
-    query = OutboxMessage.select(OutboxMessage.id).where(
-        (OutboxMessage.panel_id == panel_id) & (OutboxMessage.status == OutboxStatus.queued)
-    )
+async def withdraw(
+    now: datetime,
+    *,
+    panel_id: UUID | None = None,
+    party_id: UUID | None = None,
+    about: str | None = None,
+) -> int:
+    """Texts not sent yet that are no longer true are cancelled: a panel's when it moves
+    or is cancelled (or only one party's, when they will not come), or those whose
+    reason (dedupe key) starts with `about` (a reparation place given up); how many."""
+    if panel_id is None and about is None:
+        raise ValueError("say which texts: a panel's, or those about something")
+    which: Any = OutboxMessage.status == OutboxStatus.queued
+    if panel_id is not None:
+        which &= OutboxMessage.panel_id == panel_id
     if party_id is not None:
-        query = query.where(OutboxMessage.party_id == party_id)
-    waiting = await query
-    if waiting:
+        which &= OutboxMessage.party_id == party_id
+    if about is not None:
+        which &= OutboxMessage.dedupe_key.like(f"{about}%")
+    withdrawn = (
         await OutboxMessage.update(
             {OutboxMessage.status: OutboxStatus.cancelled, OutboxMessage.updated_at: now}
-        ).where(OutboxMessage.id.is_in([row["id"] for row in waiting]))
-    return len(waiting)
+        )
+        .where(which)
+        .returning(OutboxMessage.id)
+    )
+    return len(withdrawn)
 
 
 async def stop(phone: str, now: datetime) -> bool:

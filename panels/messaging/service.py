@@ -15,7 +15,7 @@ from notifications.gateway import ConsoleGateway, Gateway, TwilioGateway, masked
 from notifications.outbox import NOT_DELIVERED, Text
 from notifications.replies import Intent, Understood, understand
 from notifications.tables import InboundSms, OutboxMessage, OutboxStatus, SmsOptOut
-from notifications.templates import Details, MessageKind, check_safe, render
+from notifications.templates import Details, MessageKind, render
 from notifications.timing import Backoff
 from panels.bookings.tables import NoticeKind, Panel, PanelFacilitator, PanelNotice, PanelStatus
 from panels.cases import audit
@@ -126,16 +126,19 @@ async def _consented_parties(case_id: UUID) -> list[dict[str, Any]]:
 async def _write(text: Text, settings: Settings, now: datetime) -> None:
     """The last guard on what a text says: one that would carry a forbidden word (from a
     venue's name, say) is not written, and a person is asked to pass it on instead."""
-    held_back = await texting.write(text, settings) is None and bool(check_safe(text.body))
-    if held_back and text.case_id and text.party_id:
-        await raise_task(
-            text.case_id,
-            TaskKind.tell_party,
-            "A text about the panel was not sent because the venue's details contain "
-            "words a text must not carry. Tell them by phone.",
-            now,
-            party_id=text.party_id,
-        )
+
+    async def pass_it_on() -> None:
+        if text.case_id and text.party_id:
+            await raise_task(
+                text.case_id,
+                TaskKind.tell_party,
+                "A text about the panel was not sent because the venue's details contain "
+                "words a text must not carry. Tell them by phone.",
+                now,
+                party_id=text.party_id,
+            )
+
+    await texting.write(text, settings, held_back=pass_it_on)
 
 
 async def panel_changed(notice_kind: NoticeKind, panel_id: UUID, now: datetime) -> None:
@@ -151,7 +154,7 @@ async def panel_changed(notice_kind: NoticeKind, panel_id: UUID, now: datetime) 
     case = await Case.select(Case.reference).where(Case.id == case_id).first()
     assert venue is not None
     assert case is not None
-    await outbox.withdraw(panel_id, now)
+    await outbox.withdraw(now, panel_id=panel_id)
     # The invitation in force is replaced (moved) or ends (cancelled).
     earlier = await Invitation.select(Invitation.party).where(
         (Invitation.panel == panel_id) & Invitation.status.is_in(list(ANSWERABLE))
@@ -593,7 +596,7 @@ async def _answer_invitation(
     )
     if status is Attendance.declined:
         # No "see you tomorrow" to someone who said they cannot come.
-        await outbox.withdraw(invitation["panel"], now, party_id=invitation["party"])
+        await outbox.withdraw(now, panel_id=invitation["panel"], party_id=invitation["party"])
     if task is not None:
         await raise_task(
             invitation["case"], task, _TASK_WORDS[task], now, party_id=invitation["party"]
@@ -636,9 +639,10 @@ async def _next_sessions(parties: list[dict[str, Any]], now: datetime) -> list[d
         )
         .order_by(Placement.session._.starts_at)
     )
+    language = {p["id"]: p["language"] for p in parties}
     first: dict[UUID, dict[str, Any]] = {}
     for row in rows:
-        first.setdefault(row["party"], row)
+        first.setdefault(row["party"], {**row, "language": language[row["party"]]})
     return list(first.values())
 
 
@@ -647,18 +651,11 @@ async def _answer_session(
 ) -> tuple[str, UUID, UUID]:
     """YES to a reparation session is noted; NO gives the place up, withdraws its
     reminders, and asks the facilitator to book another."""
-    party = await Party.select(Party.language).where(Party.id == place["party"]).first()
-    assert party is not None
     if intent is Intent.decline:
         await Placement.update({Placement.status: PlacementStatus.cancelled}).where(
             Placement.id == place["id"]
         )
-        await OutboxMessage.update(
-            {OutboxMessage.status: OutboxStatus.cancelled, OutboxMessage.updated_at: now}
-        ).where(
-            OutboxMessage.dedupe_key.like(f"placement:{place['id']}:%")
-            & (OutboxMessage.status == OutboxStatus.queued)
-        )
+        await outbox.withdraw(now, about=f"placement:{place['id']}:")
         await raise_task(
             place["case"],
             TaskKind.rebook,
@@ -676,7 +673,7 @@ async def _answer_session(
     kind = (
         MessageKind.reply_survey_thanks if intent is Intent.confirm else MessageKind.reply_declined
     )
-    return render(kind, party["language"], _details(settings)), place["case"], place["party"]
+    return render(kind, place["language"], _details(settings)), place["case"], place["party"]
 
 
 async def _answer_survey(phone: str, score: int, now: datetime) -> tuple[UUID, UUID] | None:

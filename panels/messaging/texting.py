@@ -4,6 +4,7 @@ hours, and the last guard on what a text says before it joins the outbox."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from notifications import outbox
@@ -32,11 +33,19 @@ def textable(party: dict[str, Any]) -> bool:
     )
 
 
-async def write(text: Text, settings: Settings) -> OutboxStatus | None:
+async def write(
+    text: Text,
+    settings: Settings,
+    *,
+    held_back: Callable[[], Awaitable[None]] | None = None,
+) -> OutboxStatus | None:
     """Inside the caller's transaction: the text into the outbox, unless it would carry a
-    forbidden word (from a venue's name, say): then nothing, and None, so the caller can
-    have a person pass the message on. Also None for a text already written."""
+    forbidden word (from a venue's name, say): then nothing is written and `held_back`
+    is awaited, so the caller can have a person pass the message on. None then, and for
+    a text already written."""
     if check_safe(text.body):
         log.warning("A %s text was held back: it would say what a text must not.", text.kind)
+        if held_back is not None:
+            await held_back()
         return None
     return await outbox.enqueue(text, quiet_hours(settings))
