@@ -29,6 +29,7 @@ from panels.messaging import service as messaging
 from panels.messaging.tables import Attendance, Invitation
 from panels.settings import get_settings
 from panels.tasks.tables import Task
+from panels.venues.tables import Venue
 from tests.twilio_fake import FakeTwilio
 from tests.world import SENSITIVE, World, ready_case, staff_the_scheme
 
@@ -304,3 +305,16 @@ async def test_an_invitation_written_at_night_waits_for_the_morning(world: World
     await book(world, setting, local(3, 18), late)
     [invite] = by_kind(await texts(party_id=setting["parties"]["victim"]["id"]))["invitation"]
     assert invite["due_at"] == local(1, 9)
+
+
+async def test_a_text_that_would_carry_a_forbidden_word_is_held_back_and_passed_on(
+    world: World,
+) -> None:
+    setting = await scheduled(world)
+    await Venue.update({Venue.name: "Old Police Station Hall"}).where(Venue.id == setting["venue"])
+    await book(world, setting, local(3, 18), morning())
+    victim = setting["parties"]["victim"]["id"]
+    assert await texts(party_id=victim) == []
+    tasks = await Task.select(Task.kind, Task.summary).where(Task.party == victim)
+    assert [t["kind"] for t in tasks] == ["tell_party"]
+    assert "Tell them by phone" in tasks[0]["summary"]
