@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Error as PlaywrightError
 
 from tests.served import REPOSITORY, Served, serving
 
@@ -25,6 +26,8 @@ IN_CI = os.environ.get("CI") == "true"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 # WCAG 2.2 AA, as axe-core tags it.
+# what evaluating on a page part-way through a navigation says
+NAVIGATED = ("Execution context was destroyed", "reading 'documentElement'")
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
@@ -115,9 +118,26 @@ class Pages:
         return re.sub(r"[0-9a-f]{8}-[0-9a-f-]{27}", "{id}", path.split("?")[0])
 
     async def check(self, page: Page) -> None:
-        """axe-core on the page as it stands: zero violations of WCAG 2.2 AA."""
+        """axe-core on the page as it stands: zero violations of WCAG 2.2 AA.
+
+        A click that navigates returns before the new page has loaded, so the check
+        waits for it, and runs again if the page changed under it while it ran."""
+        for attempt in range(3):
+            await page.wait_for_load_state("load")
+            try:
+                violations = await self._violations(page)
+                break
+            except PlaywrightError as error:
+                if attempt == 2 or not any(sign in str(error) for sign in NAVIGATED):
+                    raise
+        assert violations == [], (
+            f"accessibility problems on {page.url}:\n{json.dumps(violations, indent=2)}"
+        )
+        self.checked.add(self._key(page.url))
+
+    async def _violations(self, page: Page) -> list[dict[str, Any]]:
         await page.evaluate(self.axe)
-        violations = await page.evaluate(
+        violations: list[dict[str, Any]] = await page.evaluate(
             """async (tags) => {
                 const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
                 return result.violations.map(v => ({
@@ -127,10 +147,7 @@ class Pages:
             }""",
             WCAG,
         )
-        assert violations == [], (
-            f"accessibility problems on {page.url}:\n{json.dumps(violations, indent=2)}"
-        )
-        self.checked.add(self._key(page.url))
+        return violations
 
     async def close(self) -> None:
         failed = getattr(self.request.node, "report_call", None)

@@ -67,11 +67,11 @@ async def test_a_referrer_refers_a_case_on_a_phone_and_finds_it_in_their_list(
     assert re.fullmatch(r"NJP-\d{4}-\d{6}", reference)
 
     await page.get_by_role("link", name="your cases").click()
-    await pages.check(page)
     await expect(page.get_by_role("link", name=reference)).to_be_visible()
-    await page.get_by_role("link", name=reference).click()
     await pages.check(page)
+    await page.get_by_role("link", name=reference).click()
     await expect(page.get_by_text("Referred", exact=True).first).to_be_visible()
+    await pages.check(page)
     content = await page.content()
     assert harmed not in content
     assert responsible not in content
