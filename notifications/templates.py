@@ -40,6 +40,7 @@ class MessageKind(StrEnum):
     reparation_booked = "reparation_booked"
     reparation_reminder = "reparation_reminder"
     reparation_missed = "reparation_missed"
+    reparation_cancelled = "reparation_cancelled"
     # A deadline in their agreement passed: a gentle ask to call, nothing more.
     agreement_chase = "agreement_chase"
 
@@ -73,6 +74,7 @@ WITH_WHEN = frozenset(
         MessageKind.reparation_booked,
         MessageKind.reparation_reminder,
         MessageKind.reparation_missed,
+        MessageKind.reparation_cancelled,
     }
 )
 WITH_VENUE = WITH_WHEN - {MessageKind.cancelled, MessageKind.facilitator_cancelled}
@@ -375,6 +377,9 @@ _ENGLISH: dict[MessageKind, _Template] = {
             else "We will be in touch to rearrange."
         )
     ),
+    MessageKind.reparation_cancelled: lambda f: (
+        f"{f.scheme}: Your session{f.place}{f.when} is off. We'll be in touch."
+    ),
     MessageKind.agreement_chase: lambda f: (
         f"{f.scheme}: "
         + (
@@ -475,6 +480,9 @@ _WELSH: dict[MessageKind, _Template] = {
             if f.phone
             else "Byddwn mewn cysylltiad i drefnu amser arall."
         )
+    ),
+    MessageKind.reparation_cancelled: lambda f: (
+        f"{f.scheme}: Mae eich sesiwn{f.place}{f.when} wedi'i chanslo. Byddwn mewn cysylltiad."
     ),
     MessageKind.agreement_chase: lambda f: (
         f"{f.scheme}: "

@@ -71,6 +71,30 @@ async def breach_step(case_id: UUID, party_id: UUID, now: datetime) -> str:
     return step
 
 
+async def settle_decision(case_id: UUID, actor: Actor, now: datetime) -> None:
+    """Inside the transaction that accepted a reason for a miss: if the misses that count
+    are now too few to need a coordinator, the decision they were asked for is done."""
+    if await misses(case_id) >= get_settings().breach_decide_after:
+        return
+    closed = (
+        await Task.update({Task.done_at: now, Task.done_by: actor.id})
+        .where(
+            (Task.case == case_id)
+            & (Task.kind == TaskKind.breach_decision)
+            & Task.done_at.is_null()
+        )
+        .returning(Task.id)
+    )
+    for task in closed:
+        await audit.record_event(
+            case_id,
+            actor,
+            "task_done",
+            details={"task_id": task["id"], "kind": TaskKind.breach_decision.value},
+            at=now,
+        )
+
+
 async def missed_deadlines(now: datetime | None = None) -> int:
     """Actions still pending the day after their deadline are missed, and the protocol
     takes its next step for each; how many. Run daily (`njp follow-up`)."""

@@ -20,6 +20,7 @@ from panels.reparation.schemas import (
     PlacementIn,
     ProviderIn,
     ProviderOut,
+    ReasonIn,
     SessionOut,
     SessionsIn,
 )
@@ -65,6 +66,31 @@ async def book_placement(
     return {"id": await service.book(actor, case_id, data)}
 
 
+PLACEMENT = "/cases/{case_id:uuid}/reparation/placements/{placement_id:int}"
+
+
+@post(f"{PLACEMENT}/cancel", opt=STAFF, status_code=HTTP_204_NO_CONTENT)
+async def cancel_placement(
+    actor: NamedDependency[Actor],
+    case_id: FromPath[UUID],
+    placement_id: FromPath[int],
+    data: JSONBody[ReasonIn],
+) -> None:
+    """Take them out of a session still to come; they are texted that they need not come."""
+    await service.cancel_placement(actor, case_id, placement_id, data.reason)
+
+
+@post(f"{PLACEMENT}/accept-absence", opt=STAFF, status_code=HTTP_204_NO_CONTENT)
+async def accept_absence(
+    actor: NamedDependency[Actor],
+    case_id: FromPath[UUID],
+    placement_id: FromPath[int],
+    data: JSONBody[ReasonIn],
+) -> None:
+    """Accept the reason for a missed session after it was recorded: it stops counting."""
+    await service.accept_absence(actor, case_id, placement_id, data.reason)
+
+
 @post(
     "/reparation/sessions/{session_id:uuid}/attendance",
     opt=STAFF,
@@ -86,6 +112,8 @@ router = Router(
         add_sessions,
         upcoming_sessions,
         book_placement,
+        cancel_placement,
+        accept_absence,
         record_attendance,
     ],
     tags=["reparation"],

@@ -46,6 +46,12 @@ class PlacementIn(Strict):
     action_id: int = Field(description="The agreement's reparation hours this counts towards.")
 
 
+class ReasonIn(Strict):
+    reason: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)
+    ] = Field(description="Why; kept on the case, never texted.")
+
+
 class AttendanceRecord(Strict):
     placement_id: int
     attended: bool

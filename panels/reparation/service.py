@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
+from notifications import outbox
 from notifications.templates import MessageKind
 from panels.access import Actor
 from panels.accounts.tables import Role
@@ -368,6 +369,88 @@ async def _record(
                 await _tell_about(
                     session, placement["party"], placement["id"], MessageKind.reparation_missed, now
                 )
+
+
+async def _placement_in_case(actor: Actor, case_id: UUID, placement_id: int) -> dict[str, Any]:
+    """Inside a transaction: one of a case's placements (the case locked), for staff."""
+    if actor.role is Role.referrer:
+        raise NotFound("No such case.")
+    await cases.case_in_scope(actor, case_id, lock=True)
+    placement = (
+        await Placement.select(
+            *Placement.all_columns(),
+            Placement.session._.starts_at.as_alias("starts_at"),
+        )
+        .where((Placement.id == placement_id) & (Placement.case == case_id))
+        .first()
+    )
+    if placement is None:
+        raise NotFound("No such place in a reparation session on this case.")
+    return placement
+
+
+async def cancel_placement(
+    actor: Actor, case_id: UUID, placement_id: int, reason: str, now: datetime | None = None
+) -> None:
+    """Staff take someone out of a session still to come: the place is free again, its
+    reminders are withdrawn, and they are told they need not come."""
+    now = now or utc_now()
+    if not reason.strip():
+        raise InvalidInput("Give a reason for cancelling the place.", field="reason")
+    async with write_transaction():
+        placement = await _placement_in_case(actor, case_id, placement_id)
+        if placement["status"] != PlacementStatus.booked or placement["starts_at"] <= now:
+            raise RuleBroken(
+                "Only a place in a session still to come can be cancelled.", rule="placement"
+            )
+        await Placement.update({Placement.status: PlacementStatus.cancelled}).where(
+            Placement.id == placement_id
+        )
+        await outbox.withdraw(now, about=f"placement:{placement_id}:")
+        session = (
+            await ReparationSession.select()
+            .where(ReparationSession.id == placement["session"])
+            .first()
+        )
+        assert session is not None
+        await _tell_about(
+            session, placement["party"], placement_id, MessageKind.reparation_cancelled, now
+        )
+        await audit.record_event(
+            case_id,
+            actor,
+            "reparation_cancelled",
+            details={"placement_id": placement_id, "reason": reason},
+            at=now,
+        )
+
+
+async def accept_absence(
+    actor: Actor, case_id: UUID, placement_id: int, reason: str, now: datetime | None = None
+) -> None:
+    """Staff accept the reason for a missed session after it was recorded (they called
+    and heard it): the miss no longer counts towards the breach protocol, and a
+    coordinator's decision it alone brought on is no longer asked for."""
+    now = now or utc_now()
+    if not reason.strip():
+        raise InvalidInput("Say why the absence is accepted.", field="reason")
+    async with write_transaction():
+        placement = await _placement_in_case(actor, case_id, placement_id)
+        if placement["status"] != PlacementStatus.absent:
+            raise RuleBroken("Only a missed session can have its absence accepted.", rule="absence")
+        if placement["acceptable"]:
+            return  # accepted already; what was recorded stands
+        await Placement.update(
+            {Placement.acceptable: True, Placement.absence_reason: reason}
+        ).where(Placement.id == placement_id)
+        await audit.record_event(
+            case_id,
+            actor,
+            "absence_accepted",
+            details={"placement_id": placement_id, "reason": reason},
+            at=now,
+        )
+        await compliance.settle_decision(case_id, actor, now)
 
 
 async def _tell_about(

@@ -224,6 +224,28 @@ def _reparation_missed(said: _Said) -> str:
     return f"Missed a reparation session{accepted}. Recorded by {_recorder(said)}"
 
 
+def _reparation_confirmed(said: _Said) -> str:
+    return f"{said.who()} replied by text that they will come to their reparation session"
+
+
+def _reparation_declined(said: _Said) -> str:
+    return (
+        f"{said.who()} replied by text that they cannot come to their reparation session; "
+        "the place was given up"
+    )
+
+
+def _reparation_cancelled(said: _Said) -> str:
+    return f"A place in a reparation session was cancelled by {said.by}"
+
+
+def _absence_accepted(said: _Said) -> str:
+    return (
+        f"{said.by} accepted the reason for a missed reparation session; "
+        "it no longer counts as a miss"
+    )
+
+
 # Feedback ------------------------------------------------------------------------------------
 
 
@@ -298,6 +320,10 @@ SENTENCES: Mapping[str, Callable[[_Said], str]] = {
     "reparation_booked": _reparation_booked,
     "reparation_attended": _reparation_attended,
     "reparation_missed": _reparation_missed,
+    "reparation_confirmed": _reparation_confirmed,
+    "reparation_declined": _reparation_declined,
+    "reparation_cancelled": _reparation_cancelled,
+    "absence_accepted": _absence_accepted,
     "survey_answered": _survey_answered,
     "survey_completed": _survey_completed,
     "task_raised": _task_raised,

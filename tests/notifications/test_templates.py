@@ -53,7 +53,12 @@ FACILITATOR_KINDS = {
     K.facilitator_cancelled,
 }
 ABOUT_A_MEETING = {K.invitation, K.reminder, K.rescheduled, K.cancelled, K.reply_confirmed}
-REPARATION_KINDS = {K.reparation_booked, K.reparation_reminder, K.reparation_missed}
+REPARATION_KINDS = {
+    K.reparation_booked,
+    K.reparation_reminder,
+    K.reparation_missed,
+    K.reparation_cancelled,
+}
 
 
 def every_shape_of(details: Details) -> list[Details]:
@@ -175,6 +180,7 @@ SEGMENTS = {
     K.reparation_booked: (2, 2),
     K.reparation_reminder: (1, 2),
     K.reparation_missed: (2, 2),
+    K.reparation_cancelled: (1, 2),
     K.agreement_chase: (1, 1),
 }
 

@@ -40,7 +40,7 @@ from panels.outcomes.schemas import ActionIn, PanelRecordIn
 from panels.outcomes.tables import PanelRecord
 from panels.piccolo_app import APP_CONFIG
 from panels.reparation import service as reparation
-from panels.reparation.schemas import ProviderIn, SessionsIn
+from panels.reparation.schemas import AttendanceRecord, PlacementIn, ProviderIn, SessionsIn
 from panels.settings import get_settings
 from panels.support import service as support
 from panels.support.schemas import SupportServiceIn
@@ -1026,6 +1026,39 @@ async def a_placement(world: World, caller: str) -> Call:
     )
 
 
+async def a_booked_place(world: World) -> tuple[UUID, int, dict[str, Any]]:
+    case_id, action_id = await reparation_agreed(world)
+    _, [session] = await food_bank(world)
+    placement = await reparation.book(
+        world.coordinator.actor,
+        case_id,
+        PlacementIn(session_id=session["id"], action_id=action_id),
+    )
+    return case_id, placement, session
+
+
+async def a_place_to_cancel(world: World, caller: str) -> Call:
+    case_id, placement, _ = await a_booked_place(world)
+    return Call(
+        path_values={"case_id": case_id, "placement_id": placement},
+        json={"reason": "The session moved."},
+    )
+
+
+async def a_missed_session(world: World, caller: str) -> Call:
+    case_id, placement, session = await a_booked_place(world)
+    await reparation.record_by_staff(
+        world.coordinator.actor,
+        session["id"],
+        [AttendanceRecord(placement_id=placement, attended=False)],
+        now=session["starts_at"] + timedelta(hours=1),
+    )
+    return Call(
+        path_values={"case_id": case_id, "placement_id": placement},
+        json={"reason": "They were in hospital."},
+    )
+
+
 async def an_empty_session(world: World, caller: str) -> Call:
     _, [session] = await food_bank(world)
     return Call(path_values={"session_id": session["id"]}, json=[])
@@ -1045,6 +1078,20 @@ ROWS += [
     ),
     Row("GET", "/api/v1/reparation/sessions", STAFF, 200),
     Row("POST", CASE + "/reparation/placements", STAFF, 201, a_placement),
+    Row(
+        "POST",
+        CASE + "/reparation/placements/{placement_id}/cancel",
+        STAFF,
+        204,
+        a_place_to_cancel,
+    ),
+    Row(
+        "POST",
+        CASE + "/reparation/placements/{placement_id}/accept-absence",
+        STAFF,
+        204,
+        a_missed_session,
+    ),
     # Attendance before a session has started is refused, whoever asks: the scope and
     # the rule are the service's (tests/panels/reparation); here, who may reach it.
     Row(

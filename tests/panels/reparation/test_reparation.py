@@ -272,3 +272,65 @@ async def test_no_to_a_session_gives_the_place_up_and_asks_for_another(
     assert task["kind"] == "rebook"
     left = {s["id"]: s["places_left"] for s in await service.sessions()}
     assert left[session["id"]] == 3
+
+
+async def test_staff_cancel_a_place_and_they_are_told_they_need_not_come(
+    client: AsyncClient, world: World
+) -> None:
+    setting = await agreed(world)
+    [session] = await food_bank_sessions(world, weeks=1, capacity=1)
+    placement = await place(world, setting, session)
+    with pytest.raises(InvalidInput, match="reason"):
+        await service.cancel_placement(world.facilitator.actor, setting["case_id"], placement, " ")
+
+    answer = await client.post(
+        f"/api/v1/cases/{setting['case_id']}/reparation/placements/{placement}/cancel",
+        json={"reason": "The food bank is closed that week."},
+        headers=world.facilitator.headers,
+    )
+    assert answer.status_code == 204, answer.text
+    row = await Placement.select(Placement.status).where(Placement.id == placement).first()
+    assert row == {"status": "cancelled"}
+    sent = await texts_to(setting["causer"])
+    assert {r["status"] for r in sent["reparation_reminder"]} == {"cancelled"}
+    [told] = sent["reparation_cancelled"]
+    assert "Millbrook Food Bank" in told["body"]
+    assert "closed" not in told["body"], "the reason stays on the case"
+    assert check_safe(told["body"]) == []
+    # the place is free again for someone else
+    assert {s["id"]: s["places_left"] for s in await service.sessions()}[session["id"]] == 1
+
+    again = await client.post(
+        f"/api/v1/cases/{setting['case_id']}/reparation/placements/{placement}/cancel",
+        json={"reason": "Twice."},
+        headers=world.facilitator.headers,
+    )
+    assert again.status_code == 409
+
+
+async def test_a_reason_accepted_afterwards_stops_a_miss_counting(world: World) -> None:
+    setting = await agreed(world)
+    sessions = await food_bank_sessions(world)
+    placements = [await place(world, setting, session) for session in sessions[:3]]
+    await missed(world, setting, sessions[0], absence_reason="")
+    await missed(world, setting, sessions[1], absence_reason="")
+    assert await Task.count().where((Task.kind == "breach_decision") & Task.done_at.is_null()) == 1
+
+    # They rang back: they were in hospital the first time.
+    await service.accept_absence(
+        world.facilitator.actor, setting["case_id"], placements[0], "In hospital."
+    )
+    assert (
+        await Task.count().where((Task.kind == "breach_decision") & Task.done_at.is_null()) == 0
+    ), "one miss that counts needs no coordinator"
+    events = await CaseEvent.select(CaseEvent.kind).where(CaseEvent.case == setting["case_id"])
+    assert "absence_accepted" in [e["kind"] for e in events]
+
+    # the next miss is the second that counts, and a coordinator is asked again
+    await missed(world, setting, sessions[2], absence_reason="")
+    assert await Task.count().where((Task.kind == "breach_decision") & Task.done_at.is_null()) == 1
+    booked = await place(world, setting, sessions[3])
+    with pytest.raises(RuleBroken, match="missed session"):
+        await service.accept_absence(
+            world.facilitator.actor, setting["case_id"], booked, "Not missed yet."
+        )

@@ -42,7 +42,13 @@ from tests.panels.web.test_page_protection import signed_in
 from tests.world import World, party_in
 
 # What staff typed as reasons: free text that may name anyone, so never on the timeline.
-REASONS = ["The hall is flooded.", "Fay is unwell that evening.", "Spoke to Sam on Friday."]
+REASONS = [
+    "The hall is flooded.",
+    "Fay is unwell that evening.",
+    "Spoke to Sam on Friday.",
+    "Sam was in hospital with Pat.",
+    "Sam starts work at Tesco that week.",
+]
 
 
 def sid() -> str:
@@ -146,7 +152,8 @@ async def a_whole_case(world: World) -> dict[str, Any]:
     )
 
     setting["action_id"] = await action_of(case_id, "reparation_hours")
-    sessions = (await food_bank_sessions(world))[:3]
+    later = await food_bank_sessions(world)
+    sessions = later[:3]
     placements = [await place(world, setting, session) for session in sessions]
     await reparation.record_by_supervisor(
         sessions[0]["link"],
@@ -164,6 +171,13 @@ async def a_whole_case(world: World) -> dict[str, Any]:
     assert call is not None
     await tasks.mark_done(facilitator, call["id"])
     await compliance.decide(coordinator, case_id, "carry_on", REASONS[2])
+    await reparation.accept_absence(facilitator, case_id, placements[1], REASONS[3])
+    # A later session: they say they will come, then staff cancel it; another they turn down.
+    fourth = await place(world, setting, later[3])
+    await messaging.handle_reply(sid(), causer["phone"], "Yes", utc_now())
+    await reparation.cancel_placement(facilitator, case_id, fourth, REASONS[4])
+    await place(world, setting, later[4])
+    await messaging.handle_reply(sid(), causer["phone"], "No", utc_now())
     await outcomes.change_action(
         facilitator,
         await action_of(case_id, "written_apology"),
@@ -228,6 +242,12 @@ async def test_every_event_a_case_records_is_put_into_words_on_its_page(
         "After the missed parts of the agreement, Cora Coordinator chose to carry on with"
         " the agreement",
         "Part of the agreement marked done by Fay Facilitator",
+        "Fay Facilitator accepted the reason for a missed reparation session;"
+        " it no longer counts as a miss",
+        f"{causer} replied by text that they will come to their reparation session",
+        "A place in a reparation session was cancelled by Fay Facilitator",
+        f"{causer} replied by text that they cannot come to their reparation session;"
+        " the place was given up",
         f"Contact attempt with {causer} by phone call: spoke to them. Recorded by Fay Facilitator",
     ]:
         assert expected in sentences, f"{expected!r} not among {sentences}"
