@@ -84,3 +84,30 @@ class SmsSenderPace(Table, tablename="sms_sender_pace"):
 
     sender = Varchar(length=100, primary_key=True)
     next_slot_at = Timestamptz()
+
+
+class MailStatus(StrEnum):
+    queued = "queued"  # waiting to go (after a transient failure, for its retry)
+    sending = "sending"  # claimed by a sender; back to queued when its lease runs out
+    sent = "sent"  # the mail server accepted it
+    failed = "failed"  # refused for good, or given up after retrying
+
+
+class MailMessage(Table, tablename="mail_outbox"):
+    """One email to one address (a referrer told their referral closed), written in the
+    transaction of the change it is about and sent afterwards, like a text."""
+
+    id = BigSerial(primary_key=True)
+    to_address = Varchar(length=254, secret=True)
+    subject = Varchar(length=200)
+    body = Text()
+    kind = Varchar(length=40)
+    status = Varchar(length=20, choices=MailStatus, default=MailStatus.queued, index=True)
+    attempts = Integer(default=0)
+    next_attempt_at = Timestamptz(index=True)
+    claimed_until = Timestamptz(null=True, default=None)
+    error = Text(null=True, default=None)
+    sent_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+    case_id = UUID(null=True, default=None, index=True)
+    dedupe_key = Varchar(length=200, null=True, default=None, unique=True)

@@ -165,11 +165,22 @@ def _send_surveys(_: argparse.Namespace) -> int:
 
 
 def _follow_up(_: argparse.Namespace) -> int:
-    """The day's follow-up: agreement actions past their deadline become missed, and the
-    breach protocol takes its next step for each."""
-    from panels.outcomes.compliance import missed_deadlines
+    """One round of the follow-up that `njp worker` runs every few minutes: due surveys
+    texted, actions past their deadline missed (the breach protocol's next step), and
+    waiting emails sent."""
+    from panels import db, follow_up
 
-    print(f"Actions past their deadline, now missed: {asyncio.run(missed_deadlines())}.")
+    async def run() -> tuple[int, int, int]:
+        database = db.engine()
+        opened = await db.start(database)
+        try:
+            return await follow_up.once()
+        finally:
+            if opened:
+                await db.stop(database)
+
+    surveys, missed, mailed = asyncio.run(run())
+    print(f"Surveys sent: {surveys}. Actions now missed: {missed}. Emails sent: {mailed}.")
     return 0
 
 
@@ -265,7 +276,8 @@ def parser() -> argparse.ArgumentParser:
     schedule.set_defaults(run=_schedule)
 
     follow_up = commands.add_parser(
-        "follow-up", help="mark actions past their deadline missed (run it daily, from cron)"
+        "follow-up",
+        help="one follow-up round: due surveys, missed deadlines, waiting emails (cron)",
     )
     follow_up.set_defaults(run=_follow_up)
 

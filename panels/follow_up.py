@@ -1,6 +1,7 @@
 """The day-to-day follow-up that runs beside the texts: surveys that have fallen due are
-texted, and agreement actions past their deadline are marked missed (the breach
-protocol's next step). Safe to run in several processes at once: surveys are claimed
+texted, agreement actions past their deadline are marked missed (the breach protocol's
+next step), and emails waiting in the mail outbox are sent (when an SMTP server is
+configured). Safe to run in several processes at once: surveys and mails are claimed
 before they are sent, and a deadline is marked missed once."""
 
 from __future__ import annotations
@@ -10,8 +11,12 @@ import contextlib
 import logging
 from datetime import datetime
 
+from notifications import mail
+from panels.clock import utc_now
+from panels.db import write_transaction
 from panels.feedback import service as feedback
 from panels.outcomes import compliance
+from panels.settings import get_settings
 
 log = logging.getLogger("njp.follow_up")
 
@@ -20,9 +25,36 @@ log = logging.getLogger("njp.follow_up")
 EVERY_SECONDS = 300.0
 
 
-async def once(now: datetime | None = None) -> tuple[int, int]:
-    """(surveys texted, actions newly missed)."""
-    return await feedback.send_due_surveys(now), await compliance.missed_deadlines(now)
+def mailer() -> mail.Mailer | None:
+    """The SMTP server the settings name, or None when mail is not configured."""
+    settings = get_settings()
+    if not settings.mail_configured:
+        return None
+    return mail.SmtpMailer(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        sender=settings.mail_from,
+        username=settings.smtp_username,
+        password=settings.smtp_password,
+        starttls=settings.smtp_starttls,
+    )
+
+
+async def send_mail(now: datetime | None = None) -> int:
+    """Emails that are due, sent; how many."""
+    sender = mailer()
+    if sender is None:
+        return 0
+    return await mail.send_due(sender, write_transaction, now or utc_now())
+
+
+async def once(now: datetime | None = None) -> tuple[int, int, int]:
+    """(surveys texted, actions newly missed, emails sent)."""
+    return (
+        await feedback.send_due_surveys(now),
+        await compliance.missed_deadlines(now),
+        await send_mail(now),
+    )
 
 
 async def run(stop: asyncio.Event, *, every_seconds: float = EVERY_SECONDS) -> None:

@@ -4,7 +4,13 @@ import os
 
 from piccolo.conf.apps import AppConfig
 
-from notifications.tables import InboundSms, OutboxMessage, SmsOptOut, SmsSenderPace
+from notifications.tables import (
+    InboundSms,
+    MailMessage,
+    OutboxMessage,
+    SmsOptOut,
+    SmsSenderPace,
+)
 from panels.accounts.tables import ApiToken, Organisation, SignInThrottle, User, UserSession
 from panels.availability.tables import OneOffWindow, WeeklyWindow
 from panels.bookings.tables import Panel, PanelFacilitator, PanelNotice, ResourceHold
@@ -58,6 +64,7 @@ APP_CONFIG = AppConfig(
         OutboxMessage,
         SmsOptOut,
         SmsSenderPace,
+        MailMessage,
         InboundSms,
         Invitation,
         SurveyPrompt,

@@ -58,6 +58,18 @@ class Settings:
     # The breach protocol: from this many missed parts of an agreement (without a reason
     # the scheme accepts) a coordinator decides; before it, the facilitator chases.
     breach_decide_after: int = 2
+    # Email to referrers when their referral closes: sent only when an SMTP server is
+    # named (NJP_SMTP_HOST); STARTTLS unless turned off.
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_username: str = ""
+    smtp_password: str = field(default="", repr=False)
+    smtp_starttls: bool = True
+    mail_from: str = ""
+
+    @property
+    def mail_configured(self) -> bool:
+        return bool(self.smtp_host)
 
     @property
     def engine(self) -> Literal["sqlite", "postgres"]:
@@ -88,8 +100,8 @@ def _int(name: str, default: int, minimum: int) -> int:
     return value
 
 
-def _flag(name: str) -> bool:
-    raw = (os.environ.get(name) or "false").strip().lower()
+def _flag(name: str, default: bool = False) -> bool:
+    raw = (os.environ.get(name) or str(default)).strip().lower()
     if raw not in {"true", "false", "1", "0", "yes", "no"}:
         raise SettingsError(f"{name} must be true or false, not {raw!r}")
     return raw in {"true", "1", "yes"}
@@ -150,6 +162,13 @@ def _twilio_complete(backend: str) -> None:
         )
 
 
+def _mail_from(smtp_host: str) -> str:
+    sender = (os.environ.get("NJP_MAIL_FROM") or "").strip()
+    if smtp_host and "@" not in sender:
+        raise SettingsError("NJP_SMTP_HOST needs NJP_MAIL_FROM, the address mail comes from")
+    return sender
+
+
 def _secret_key(database_url: str) -> str:
     """NJP_SECRET_KEY, or for the embedded default a random key kept beside the database.
 
@@ -200,6 +219,7 @@ def load_settings() -> Settings:
     _twilio_complete(backend)
     quiet_start, quiet_end = _quiet_hours("NJP_SMS_QUIET_HOURS")
     dispatch = os.environ.get("NJP_DISPATCH_IN_SERVER")
+    smtp_host = (os.environ.get("NJP_SMTP_HOST") or "").strip()
     return Settings(
         database_url=database_url,
         secret_key=_secret_key(database_url),
@@ -232,6 +252,12 @@ def load_settings() -> Settings:
         dispatch_in_server=(
             _flag("NJP_DISPATCH_IN_SERVER") if dispatch else database_url.startswith("sqlite:")
         ),
+        smtp_host=smtp_host,
+        smtp_port=_int("NJP_SMTP_PORT", 587, minimum=1),
+        smtp_username=os.environ.get("NJP_SMTP_USERNAME", ""),
+        smtp_password=os.environ.get("NJP_SMTP_PASSWORD", ""),
+        smtp_starttls=_flag("NJP_SMTP_STARTTLS", default=True),
+        mail_from=_mail_from(smtp_host),
     )
 
 

@@ -75,7 +75,9 @@ from panels import db  # noqa: E402
 from panels.app import create_app  # noqa: E402
 from panels.migrate import migrate  # noqa: E402
 from panels.piccolo_app import APP_CONFIG  # noqa: E402
+from panels.settings import get_settings  # noqa: E402
 from tests.logscan import LOG_SCANNER  # noqa: E402
+from tests.smtp_fake import FakeSmtp  # noqa: E402
 from tests.twilio_fake import FakeTwilio  # noqa: E402
 from tests.world import SENSITIVE, World, build_world  # noqa: E402
 
@@ -184,6 +186,22 @@ def no_personal_data_in_logs() -> Iterator[None]:
     leaks = LOG_SCANNER.leaks(SENSITIVE)
     LOG_SCANNER.clear()
     assert not leaks, f"personal data reached the log: {leaks[:3]}"
+
+
+@pytest.fixture
+def smtp() -> Iterator[FakeSmtp]:
+    """An SMTP server on 127.0.0.1 that keeps the mail it is sent."""
+    with FakeSmtp() as server:
+        yield server
+
+
+@pytest.fixture
+def settings_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
+    """Change a setting for one test: the settings are read again, and again after."""
+    get_settings.cache_clear()
+    yield monkeypatch
+    monkeypatch.undo()
+    get_settings.cache_clear()
 
 
 @pytest.fixture

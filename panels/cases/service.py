@@ -19,7 +19,7 @@ from panels.access import Actor
 from panels.accounts.service import person, person_columns
 from panels.accounts.tables import Role, User
 from panels.bookings import cancellation
-from panels.cases import audit, lifecycle
+from panels.cases import audit, lifecycle, telling
 from panels.cases.lifecycle import PartyStanding
 from panels.cases.schemas import (
     AdmissionIn,
@@ -360,6 +360,8 @@ async def transition(
         await move(case, target, actor, now, values=values, details=details)
         if target is CaseStatus.accepted:
             await _settle_consent_gate(case, actor, now)
+        if target is CaseStatus.closed and data.outcome is not None:
+            await telling.tell_referrer_closed(case, data.outcome, now)
 
 
 # Parties, consent, admission, contact, availability ----------------------------------

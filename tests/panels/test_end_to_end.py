@@ -14,9 +14,11 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+import pytest
 from httpx import AsyncClient
 
 from notifications.tables import OutboxMessage
+from panels import follow_up
 from panels.bookings.tables import Panel
 from panels.clock import utc_now
 from panels.feedback import service as feedback
@@ -24,8 +26,10 @@ from panels.feedback.tables import Survey
 from panels.messaging import service as messaging
 from panels.reparation.tables import Placement, ReparationSession
 from panels.settings import get_settings
+from tests.panels.cases.test_telling import mail_to
 from tests.panels.messaging.test_texts import local
 from tests.panels.messaging.test_webhooks import reply
+from tests.smtp_fake import FakeSmtp
 from tests.twilio_fake import FakeTwilio
 from tests.world import SENSITIVE, World, referral, staff_the_scheme
 
@@ -63,7 +67,11 @@ async def move_into_the_past(table: Any, row_id: Any, columns: list[Any], by: ti
 
 
 async def test_a_case_from_referral_to_completed(
-    client: AsyncClient, world: World, twilio: FakeTwilio
+    client: AsyncClient,
+    world: World,
+    twilio: FakeTwilio,
+    smtp: FakeSmtp,
+    settings_env: pytest.MonkeyPatch,
 ) -> None:
     coordinator, facilitator, referrer = (
         world.coordinator.headers,
@@ -282,7 +290,8 @@ async def test_a_case_from_referral_to_completed(
     [done] = await Survey.select(Survey.completed_at).where(Survey.kind == "after_panel")
     assert done["completed_at"] is not None
 
-    # The coordinator closes the case as completed.
+    # The coordinator closes the case as completed; the scheme emails its referrers.
+    mail_to(settings_env, smtp)
     await ok(
         await client.post(
             f"/api/v1/cases/{case_id}/transitions",
@@ -292,7 +301,12 @@ async def test_a_case_from_referral_to_completed(
         201,
     )
 
-    # The referrer sees completed and how the person harmed rated it, and nothing more.
+    # The referrer is emailed, and sees completed and how the person harmed rated it, and
+    # nothing more.
+    assert await follow_up.send_mail() == 1
+    [told] = smtp.messages
+    assert told["To"] == world.referrer.actor.email
+    assert "Outcome: Completed" in told.get_content()
     seen = await client.get(f"/api/v1/cases/{case_id}", headers=referrer)
     summary = await ok(seen)
     assert (summary["status"], summary["outcome"], summary["satisfaction"]) == (

@@ -32,13 +32,11 @@ from panels.outcomes import service as outcomes
 from panels.outcomes.schemas import PanelRecordIn
 from panels.outcomes.tables import PanelRecord
 from panels.settings import get_settings
-from tests.panels.messaging.test_texts import local, settings_env
+from tests.panels.messaging.test_texts import local
 from tests.panels.messaging.test_webhooks import reply
 from tests.panels.outcomes.test_outcomes import a_panel, after, both_came
 from tests.panels.test_cli import njp
 from tests.world import World, refer
-
-__all__ = ["settings_env"]  # a fixture, used by name
 
 LINK = re.compile(r"/s/([A-Za-z0-9_-]+)")
 SURVEY_KINDS = [MessageKind.survey_link.value, MessageKind.survey_question.value]

@@ -5,7 +5,6 @@ person where a text cannot go."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -45,15 +44,6 @@ def morning() -> datetime:
     """Ten this morning: no quiet hours in the way of the invitation. A function, not a
     constant, so a run that passes midnight still books and texts on the same day."""
     return local(0, 10)
-
-
-@pytest.fixture
-def settings_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
-    """Change a setting for one test: the settings are read again, and again after."""
-    get_settings.cache_clear()
-    yield monkeypatch
-    monkeypatch.undo()
-    get_settings.cache_clear()
 
 
 async def scheduled(world: World) -> dict[str, Any]:

@@ -4,7 +4,6 @@ accepted reason does not count; and the threshold is configurable."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -24,14 +23,6 @@ from panels.settings import get_settings
 from panels.tasks.tables import Task
 from tests.panels.reparation.test_reparation import agreed
 from tests.world import World
-
-
-@pytest.fixture
-def settings_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
-    get_settings.cache_clear()
-    yield monkeypatch
-    monkeypatch.undo()
-    get_settings.cache_clear()
 
 
 async def overdue(world: World, setting: dict[str, Any], *descriptions: str) -> None:
