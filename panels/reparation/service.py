@@ -152,6 +152,26 @@ async def sessions(
     return [{**row, "places_left": row["capacity"] - taken.get(row["id"], 0)} for row in rows]
 
 
+async def places_of_case(case_id: UUID) -> list[dict[str, Any]]:
+    """Every place the case's person responsible has had in a session, in session order,
+    for the case page (whose reader may already see the case)."""
+    return (
+        await Placement.select(
+            Placement.id,
+            Placement.action,
+            Placement.status,
+            Placement.minutes,
+            Placement.absence_reason,
+            Placement.acceptable,
+            Placement.session._.starts_at.as_alias("starts_at"),
+            Placement.session._.ends_at.as_alias("ends_at"),
+            Placement.session._.provider._.name.as_alias("provider_name"),
+        )
+        .where(Placement.case == case_id)
+        .order_by(Placement.session._.starts_at)
+    )
+
+
 async def _minutes_towards(action_id: int) -> tuple[int, int]:
     """(minutes worked, minutes booked and not yet worked) towards an action's hours."""
     worked = booked = 0

@@ -8,6 +8,7 @@ from panels.web import (
     facilitators,
     feedback,
     outcomes,
+    placements,
     reparation,
     support,
     texts,
@@ -23,6 +24,7 @@ ROUTES = [
     *texts.ROUTES,
     *support.ROUTES,
     *reparation.ROUTES,
+    *placements.ROUTES,
     *outcomes.ROUTES,
     *feedback.ROUTES,
 ]

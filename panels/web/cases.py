@@ -34,7 +34,7 @@ from panels.errors import DomainError, InvalidInput, NotFound, RuleBroken
 from panels.facilitators import service as facilitator_profiles
 from panels.settings import Settings, get_settings
 from panels.tasks import service as tasks
-from panels.web import outcomes, texts
+from panels.web import outcomes, placements, texts
 from panels.web.forms import (
     FormErrors,
     date_from,
@@ -69,6 +69,7 @@ DONE = {
     "task": "Marked as done",
     "task-was-done": "That was already marked as done",
     **outcomes.DONE,
+    **placements.DONE,
 }
 
 # The form's own words for what is missing or malformed (see forms.errors_from).
@@ -325,6 +326,8 @@ async def _case_page(
             request, "case_referrer.html", title=case["reference"], case=case, events=events
         )
     timeline = [{**event, "sentence": describe(event, case)} for event in reversed(events)]
+    after_panel = await outcomes.of_case(actor, case)
+    actions = after_panel["agreement"]["actions"] if after_panel["agreement"] else []
     return page(
         request,
         "case.html",
@@ -339,7 +342,8 @@ async def _case_page(
         panels=await bookings.panels_of_case(case_id),
         now=utc_now(),
         **await texts.of_case(case),
-        **await outcomes.of_case(actor, case),
+        **after_panel,
+        **await placements.of_case(case, actions),
     )
 
 

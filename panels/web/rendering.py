@@ -46,6 +46,12 @@ def london_time(moment: datetime | None) -> str:
     return f"{local.day} {local:%B %Y} at {clock(moment)}"
 
 
+def hours_of(minutes: int) -> str:
+    """'2.5 hours', '1 hour', '10 hours'."""
+    hours = round(minutes / 60, 1)
+    return f"{hours:g} hour{'' if hours == 1 else 's'}"
+
+
 def day_and_time(moment: datetime | None) -> str:
     """'Tuesday 30 March 2027 at 6pm', in Europe/London: for the time of a panel."""
     if moment is None:
@@ -135,6 +141,7 @@ def environment() -> Environment:
     env.filters["london_time"] = london_time
     env.filters["clock"] = clock
     env.filters["day_and_time"] = day_and_time
+    env.filters["hours"] = hours_of
     env.filters["phone"] = display_phone
     env.filters["long_date"] = long_date
     env.globals["span_words"] = span_words

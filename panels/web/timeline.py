@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from panels.web import wording
-from panels.web.rendering import day_and_time
+from panels.web.rendering import day_and_time, hours_of
 
 
 @dataclass(frozen=True)
@@ -52,11 +52,6 @@ def describe(event: dict[str, Any], case: dict[str, Any]) -> str:
 
 def _count(number: int, one: str, many: str) -> str:
     return f"{number} {one if number == 1 else many}"
-
-
-def _hours(minutes: int) -> str:
-    hours = round(minutes / 60, 1)
-    return f"{hours:g} hour{'' if hours == 1 else 's'}"
 
 
 def _when(said: _Said) -> str:
@@ -215,7 +210,7 @@ def _recorder(said: _Said) -> str:
 
 
 def _reparation_attended(said: _Said) -> str:
-    hours = _hours(int(said.details.get("minutes", 0)))
+    hours = hours_of(int(said.details.get("minutes", 0)))
     return f"Came to a reparation session and worked {hours}. Recorded by {_recorder(said)}"
 
 

@@ -20,6 +20,7 @@ from panels.cases.tables import (
 from panels.facilitators.tables import Skill
 from panels.messaging.tables import Attendance
 from panels.outcomes.tables import ActionKind, ActionStatus, PanelResult
+from panels.reparation.tables import PlacementStatus
 from panels.support.tables import SupportCategory
 from panels.venues.tables import VenueFeature
 
@@ -162,6 +163,13 @@ TEXT_KIND: dict[str, str] = {
     MessageKind.facilitator_reminder: "Reminder, to a facilitator",
     MessageKind.facilitator_rescheduled: "Panel moved, to a facilitator",
     MessageKind.facilitator_cancelled: "Panel cancelled, to a facilitator",
+    MessageKind.survey_question: "A feedback question",
+    MessageKind.survey_link: "The link to the feedback survey",
+    MessageKind.reparation_booked: "Booked into a reparation session",
+    MessageKind.reparation_reminder: "Reminder of a reparation session",
+    MessageKind.reparation_missed: "A missed reparation session",
+    MessageKind.reparation_cancelled: "A reparation session called off",
+    MessageKind.agreement_chase: "Asked to call about the agreement",
 }
 
 # What a reply was understood as.
@@ -218,6 +226,14 @@ ACTION_STATUS: dict[str, str] = {
     ActionStatus.waived: "Waived",
 }
 
+# A place in a reparation session, as the case page lists it.
+PLACEMENT_STATUS: dict[str, str] = {
+    PlacementStatus.booked: "Booked",
+    PlacementStatus.attended: "Came",
+    PlacementStatus.absent: "Missed",
+    PlacementStatus.cancelled: "Cancelled",
+}
+
 ACTION_STATUS_COLOUR: dict[str, str] = {
     ActionStatus.pending: "govuk-tag--blue",
     ActionStatus.done: "govuk-tag--green",
@@ -257,6 +273,7 @@ ALL: dict[str, dict[str, str]] = {
     "panel_result": PANEL_RESULT,
     "action_kind": ACTION_KIND,
     "action_status": ACTION_STATUS,
+    "placement_status": PLACEMENT_STATUS,
     "support_category": SUPPORT_CATEGORY,
 }
 

@@ -1455,6 +1455,54 @@ ROWS += [
     page("GET", PAGE_CASE + "/agreement/print", STAFF, 200, recorded_panel),
 ]
 
+
+async def a_place_form(world: World, caller: str) -> Call:
+    case_id, action_id = await reparation_agreed(world)
+    _, [session] = await food_bank(world)
+    return Call(
+        path_values={"case_id": case_id},
+        form={"action_id": str(action_id), "session_id": str(session["id"])},
+    )
+
+
+async def a_place_to_cancel_form(world: World, caller: str) -> Call:
+    api = await a_place_to_cancel(world, caller)
+    return Call(path_values=api.path_values, form=api.json)
+
+
+async def a_missed_session_form(world: World, caller: str) -> Call:
+    api = await a_missed_session(world, caller)
+    return Call(path_values=api.path_values, form=api.json)
+
+
+# Reparation on the case page: booking, cancelling a place, accepting a reason.
+ROWS += [
+    page(
+        "POST",
+        PAGE_CASE + "/reparation/places",
+        STAFF,
+        303,
+        a_place_form,
+        to=BACK_TO_CASE + "place-booked",
+    ),
+    page(
+        "POST",
+        PAGE_CASE + "/reparation/places/{placement_id}/cancel",
+        STAFF,
+        303,
+        a_place_to_cancel_form,
+        to=BACK_TO_CASE + "place-cancelled",
+    ),
+    page(
+        "POST",
+        PAGE_CASE + "/reparation/places/{placement_id}/accept-absence",
+        STAFF,
+        303,
+        a_missed_session_form,
+        to=BACK_TO_CASE + "absence-accepted",
+    ),
+]
+
 # A reparation supervisor's page: anyone holding the link; what it refuses and records
 # is tested in tests/panels/reparation. An empty form for a session nobody is booked
 # into shows the page again.
