@@ -111,9 +111,10 @@ def _moves() -> dict[tuple[CaseStatus, CaseStatus], Move]:
         Move(
             S.scheduled,
             S.held,
-            _BY_STAFF,
+            _BY_SERVICE,
             "panel_held",
-            "A facilitator or coordinator records that the panel was held.",
+            "A case is held when its panel is recorded as held, with who came and what "
+            "was agreed (POST /api/v1/panels/{panel_id}/record, or Record what happened).",
         ),
         Move(
             S.held,

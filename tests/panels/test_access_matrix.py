@@ -225,9 +225,9 @@ async def new_referral(world: World, caller: str) -> Call:
 
 async def change_status(world: World, caller: str) -> Call:
     if CALLERS[caller] is Role.facilitator:
-        # Recording that the panel was held is a move facilitators may ask for.
-        await Case.update({Case.status: CaseStatus.scheduled}).where(Case.id == world.case_id)
-        return Call(json={"to": "held"})
+        # Moving a held case on to its agreement is a move facilitators may ask for.
+        await Case.update({Case.status: CaseStatus.held}).where(Case.id == world.case_id)
+        return Call(json={"to": "agreement"})
     return Call(
         json={
             "to": "closed",

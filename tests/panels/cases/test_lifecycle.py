@@ -27,7 +27,7 @@ EXPECTED = {
     (S.ready_to_schedule, S.scheduled): SERVICE,
     (S.scheduled, S.ready_to_schedule): SERVICE,
     (S.scheduled, S.contacting): SERVICE,
-    (S.scheduled, S.held): STAFF,
+    (S.scheduled, S.held): SERVICE,  # by recording the panel as held
     (S.held, S.agreement): STAFF,
     **{
         (source, S.closed): COORDINATOR
