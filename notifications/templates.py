@@ -23,6 +23,8 @@ class MessageKind(StrEnum):
     facilitator_reminder = "facilitator_reminder"
     facilitator_rescheduled = "facilitator_rescheduled"
     facilitator_cancelled = "facilitator_cancelled"
+    # Taken off a panel that moved: about the time they knew.
+    facilitator_released = "facilitator_released"
     # Answers to an inbound text, sent back as TwiML.
     reply_confirmed = "reply_confirmed"
     reply_declined = "reply_declined"
@@ -70,6 +72,7 @@ WITH_WHEN = frozenset(
         MessageKind.facilitator_reminder,
         MessageKind.facilitator_rescheduled,
         MessageKind.facilitator_cancelled,
+        MessageKind.facilitator_released,
         MessageKind.reply_confirmed,
         MessageKind.reparation_booked,
         MessageKind.reparation_reminder,
@@ -77,13 +80,18 @@ WITH_WHEN = frozenset(
         MessageKind.reparation_cancelled,
     }
 )
-WITH_VENUE = WITH_WHEN - {MessageKind.cancelled, MessageKind.facilitator_cancelled}
+WITH_VENUE = WITH_WHEN - {
+    MessageKind.cancelled,
+    MessageKind.facilitator_cancelled,
+    MessageKind.facilitator_released,
+}
 WITH_REFERENCE = frozenset(
     {
         MessageKind.facilitator_booked,
         MessageKind.facilitator_reminder,
         MessageKind.facilitator_rescheduled,
         MessageKind.facilitator_cancelled,
+        MessageKind.facilitator_released,
     }
 )
 WITH_PHONE = frozenset(
@@ -293,6 +301,11 @@ def _cy_panel_is(f: _Fields) -> str:
     return f"Mae panel {f.reference}" if f.reference else "Mae'r panel"
 
 
+def _cy_on_panel(f: _Fields) -> str:
+    # "ar" softens "panel" to "banel" too.
+    return f"ar banel {f.reference}" if f.reference else "ar y panel"
+
+
 def _cy_about_panel(f: _Fields) -> str:
     # "am" softens "panel" to "banel".
     return f"am banel {f.reference}" if f.reference else "am y panel"
@@ -326,6 +339,11 @@ _ENGLISH: dict[MessageKind, _Template] = {
     ),
     MessageKind.facilitator_cancelled: lambda f: (
         f"{f.scheme}: {_en_the_panel(f)}{f.when} is cancelled. Thank you."
+    ),
+    MessageKind.facilitator_released: lambda f: (
+        f"{f.scheme}: You are no longer on "
+        + (f"panel {f.reference}" if f.reference else "the panel")
+        + f"{f.when}. Please take it out of your diary. Thank you."
     ),
     MessageKind.reply_confirmed: lambda f: (
         f"{f.scheme}: Thank you, you're confirmed."
@@ -424,6 +442,10 @@ _WELSH: dict[MessageKind, _Template] = {
     ),
     MessageKind.facilitator_cancelled: lambda f: (
         f"{f.scheme}: {_cy_panel_is(f)}{f.when} wedi ei ganslo. Diolch."
+    ),
+    MessageKind.facilitator_released: lambda f: (
+        f"{f.scheme}: Nid ydych {_cy_on_panel(f)}{f.when} mwyach."
+        " Tynnwch ef o'ch dyddiadur. Diolch."
     ),
     MessageKind.reply_confirmed: lambda f: (
         f"{f.scheme}: "

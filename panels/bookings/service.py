@@ -344,6 +344,9 @@ async def reschedule(
                 **_arrivals(assignment.start),
             }
         ).where(Panel.id == panel_id)
+        before = await PanelFacilitator.select(PanelFacilitator.facilitator).where(
+            PanelFacilitator.panel == panel_id
+        )
         await PanelFacilitator.delete().where(PanelFacilitator.panel == panel_id)
         await ResourceHold.delete().where(
             (ResourceHold.panel == panel_id) & (ResourceHold.active == False)  # noqa: E712
@@ -358,6 +361,10 @@ async def reschedule(
             )
         )
         await messaging.panel_changed(NoticeKind.panel_rescheduled, panel_id, now)
+        released = {row["facilitator"] for row in before} - {
+            UUID(person) for person in assignment.facilitators
+        }
+        await messaging.facilitators_released(panel_id, released, panel["starts_at"], now)
         await audit.record_event(
             panel["case"],
             actor,

@@ -21,6 +21,7 @@ from panels.bookings.tables import NoticeKind, Panel, PanelFacilitator, PanelNot
 from panels.cases import audit
 from panels.cases.tables import Case, Consent, ConsentDecision, Party, PartyRole
 from panels.db import write_transaction
+from panels.facilitators.tables import Facilitator
 from panels.feedback import service as feedback
 from panels.messaging import texting
 from panels.messaging.tables import ANSWERABLE, Attendance, Invitation, SurveyPrompt
@@ -344,6 +345,22 @@ async def tell_party(
     return True
 
 
+async def _facilitators(panel_id: UUID, only: set[UUID] | None = None) -> list[dict[str, Any]]:
+    """The panel's facilitators (or those of `only`, who may have left it) with a mobile."""
+    if only is not None:
+        query = Facilitator.select(Facilitator.id, Facilitator.phone, Facilitator.languages).where(
+            Facilitator.id.is_in(list(only) or [UUID(int=0)])
+        )
+    else:
+        query = PanelFacilitator.select(
+            PanelFacilitator.facilitator.as_alias("id"),
+            PanelFacilitator.facilitator._.phone.as_alias("phone"),
+            PanelFacilitator.facilitator._.languages.as_alias("languages"),
+        ).where(PanelFacilitator.panel == panel_id)
+    rows = await query.output(load_json=True)
+    return [row for row in rows if row["phone"]]
+
+
 async def _tell_facilitators(
     settings: Settings,
     notice_kind: NoticeKind,
@@ -352,15 +369,6 @@ async def _tell_facilitators(
     venue: dict[str, Any],
     now: datetime,
 ) -> None:
-    rows = (
-        await PanelFacilitator.select(
-            PanelFacilitator.facilitator.as_alias("id"),
-            PanelFacilitator.facilitator._.phone.as_alias("phone"),
-            PanelFacilitator.facilitator._.languages.as_alias("languages"),
-        )
-        .where(PanelFacilitator.panel == panel["id"])
-        .output(load_json=True)
-    )
     kind = _FACILITATOR_KIND[notice_kind]
     details = _details(
         settings,
@@ -369,41 +377,86 @@ async def _tell_facilitators(
         venue_address=venue["address"],
         reference=reference,
     )
-    for person in rows:
-        if not person["phone"]:
-            continue
-        language = "cy" if (person["languages"] or ["en"])[0] == "cy" else "en"
-        key = f"panel:{panel['id']}:{panel['sequence']}:facilitator:{person['id']}"
-        await _write(
-            Text(
-                to=person["phone"],
-                body=render(kind, language, details),
-                kind=kind.value,
-                language=language,
-                due_at=now,
-                expires_at=panel["starts_at"],
-                case_id=panel["case"],
-                panel_id=panel["id"],
-                facilitator_id=person["id"],
-                dedupe_key=f"{key}:{kind.value}",
-            ),
+    for person in await _facilitators(panel["id"]):
+        await _text_facilitator(
+            settings,
+            person,
+            kind,
+            details,
+            panel,
+            now,
+            reminders=notice_kind is not NoticeKind.panel_cancelled,
+        )
+
+
+async def facilitators_released(
+    panel_id: UUID, released: set[UUID], was_at: datetime, now: datetime
+) -> None:
+    """Inside the transaction that moved the panel without them: a text to each
+    facilitator taken off it, about the time they knew (their reminders were withdrawn
+    with the panel's other waiting texts)."""
+    if not released:
+        return
+    settings = get_settings()
+    panel = await Panel.select().where(Panel.id == panel_id).first()
+    assert panel is not None
+    case = await Case.select(Case.reference).where(Case.id == panel["case"]).first()
+    assert case is not None
+    details = _details(settings, when=was_at, reference=case["reference"])
+    for person in await _facilitators(panel_id, only=released):
+        await _text_facilitator(
+            settings,
+            person,
+            MessageKind.facilitator_released,
+            details,
+            {**panel, "starts_at": was_at},
+            now,
+            reminders=False,
+        )
+
+
+async def _text_facilitator(
+    settings: Settings,
+    person: dict[str, Any],
+    kind: MessageKind,
+    details: Details,
+    panel: dict[str, Any],
+    now: datetime,
+    *,
+    reminders: bool,
+) -> None:
+    language = "cy" if (person["languages"] or ["en"])[0] == "cy" else "en"
+    key = f"panel:{panel['id']}:{panel['sequence']}:facilitator:{person['id']}"
+    await _write(
+        Text(
+            to=person["phone"],
+            body=render(kind, language, details),
+            kind=kind.value,
+            language=language,
+            due_at=now,
+            expires_at=panel["starts_at"],
+            case_id=panel["case"],
+            panel_id=panel["id"],
+            facilitator_id=person["id"],
+            dedupe_key=f"{key}:{kind.value}",
+        ),
+        settings,
+        now,
+    )
+    if reminders:
+        await _reminders(
             settings,
             now,
+            panel["starts_at"],
+            key,
+            details,
+            language,
+            MessageKind.facilitator_reminder,
+            to=person["phone"],
+            case_id=panel["case"],
+            panel_id=panel["id"],
+            facilitator_id=person["id"],
         )
-        if notice_kind is not NoticeKind.panel_cancelled:
-            await _reminders(
-                settings,
-                now,
-                panel["starts_at"],
-                key,
-                details,
-                language,
-                MessageKind.facilitator_reminder,
-                to=person["phone"],
-                case_id=panel["case"],
-                panel_id=panel["id"],
-                facilitator_id=person["id"],
-            )
 
 
 async def _could_not_text(row: dict[str, Any]) -> None:

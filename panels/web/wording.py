@@ -163,6 +163,7 @@ TEXT_KIND: dict[str, str] = {
     MessageKind.facilitator_reminder: "Reminder, to a facilitator",
     MessageKind.facilitator_rescheduled: "Panel moved, to a facilitator",
     MessageKind.facilitator_cancelled: "Panel cancelled, to a facilitator",
+    MessageKind.facilitator_released: "Taken off the panel, to a facilitator",
     MessageKind.survey_question: "A feedback question",
     MessageKind.survey_link: "The link to the feedback survey",
     MessageKind.reparation_booked: "Booked into a reparation session",

@@ -51,6 +51,7 @@ FACILITATOR_KINDS = {
     K.facilitator_reminder,
     K.facilitator_rescheduled,
     K.facilitator_cancelled,
+    K.facilitator_released,
 }
 ABOUT_A_MEETING = {K.invitation, K.reminder, K.rescheduled, K.cancelled, K.reply_confirmed}
 REPARATION_KINDS = {
@@ -108,7 +109,7 @@ def test_the_kind_sets_say_what_each_kind_shows() -> None:
     assert FACILITATOR_KINDS | ABOUT_A_MEETING | REPARATION_KINDS == WITH_WHEN
     assert {K.survey_question} == WITH_QUESTION
     assert {K.survey_link} == WITH_LINK
-    assert WITH_WHEN - {K.cancelled, K.facilitator_cancelled} == WITH_VENUE
+    assert WITH_WHEN - {K.cancelled, K.facilitator_cancelled, K.facilitator_released} == WITH_VENUE
     assert [kind for kind in MessageKind if needs_when(kind)] == [
         kind for kind in MessageKind if kind in WITH_WHEN
     ]
@@ -167,6 +168,7 @@ SEGMENTS = {
     K.facilitator_reminder: (2, 2),
     K.facilitator_rescheduled: (2, 2),
     K.facilitator_cancelled: (1, 1),
+    K.facilitator_released: (1, 1),
     K.reply_confirmed: (1, 1),
     K.reply_declined: (1, 1),
     K.reply_change: (1, 1),

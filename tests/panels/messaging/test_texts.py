@@ -15,6 +15,10 @@ import pytest
 from notifications import outbox
 from notifications.tables import OutboxMessage, OutboxStatus
 from notifications.templates import check_safe
+from panels.accounts.tables import Role
+from panels.availability import service as availability
+from panels.availability.schemas import AvailabilityIn, WeeklyWindowIn
+from panels.availability.service import Owner
 from panels.bookings import service as bookings
 from panels.bookings.schemas import BookingIn, RescheduleIn
 from panels.cases import service as cases
@@ -23,6 +27,8 @@ from panels.cases.tables import CaseEvent, ConsentDecision, ContactMethod, Party
 from panels.clock import LONDON, london_today
 from panels.db import write_transaction
 from panels.errors import RuleBroken
+from panels.facilitators import service as facilitators
+from panels.facilitators.schemas import FacilitatorIn
 from panels.facilitators.tables import Facilitator
 from panels.messaging import service as messaging
 from panels.messaging.tables import Attendance, Invitation
@@ -30,7 +36,7 @@ from panels.settings import get_settings
 from panels.tasks.tables import Task
 from panels.venues.tables import Venue
 from tests.twilio_fake import FakeTwilio
-from tests.world import SENSITIVE, World, ready_case, staff_the_scheme
+from tests.world import SENSITIVE, World, add_member, ready_case, staff_the_scheme
 
 FAY_MOBILE = "+447700900871"
 
@@ -184,6 +190,62 @@ async def test_moving_a_panel_withdraws_what_was_not_sent_and_tells_everyone_aga
         (0, Attendance.superseded),
         (1, Attendance.pending),
     ]
+
+
+async def test_a_facilitator_taken_off_a_moved_panel_is_told_and_not_reminded(
+    world: World,
+) -> None:
+    setting = await scheduled(world)
+    await Facilitator.update({Facilitator.phone: "+447700900777"}).where(
+        Facilitator.id == setting["co"]
+    )
+    cleo = await add_member(
+        "Cleo Facilitator", "cleo@scheme.example", Role.facilitator, world.scheme
+    )
+    profile = await facilitators.create(
+        FacilitatorIn(
+            user_id=cleo.actor.id,
+            skills=["co_facilitator"],
+            dbs_expires_on=london_today() + timedelta(days=800),
+            areas=["Millbrook"],
+            max_panels_per_month=20,
+        )
+    )
+    await availability.replace(
+        Owner(facilitator=profile["id"]),
+        AvailabilityIn(
+            weekly=[
+                WeeklyWindowIn(
+                    days=["MO", "TU", "WE", "TH", "FR", "SA", "SU"],
+                    starts=time(17),
+                    ends=time(22),
+                    first_day=london_today(),
+                )
+            ]
+        ),
+        london_today(),
+    )
+    panel_id = await book(world, setting, local(3, 18), morning())
+    await bookings.reschedule(
+        world.coordinator.actor,
+        panel_id,
+        RescheduleIn(
+            start=local(5, 18),
+            venue_id=setting["venue"],
+            facilitator_ids=[setting["lead"], profile["id"]],
+            reason="Otto is away that week.",
+        ),
+        now=morning() + timedelta(minutes=5),
+    )
+    to_otto = by_kind(await texts(facilitator_id=setting["co"]))
+    [released] = to_otto["facilitator_released"]
+    assert released["status"] == OutboxStatus.queued
+    assert "no longer on panel NJP-" in released["body"]
+    knew = local(3, 18)
+    assert f" {knew.day} {knew:%b} at 18:00" in released["body"], "the time they knew"
+    assert check_safe(released["body"]) == []
+    assert {r["status"] for r in to_otto["facilitator_reminder"]} == {OutboxStatus.cancelled}
+    assert "facilitator_rescheduled" not in to_otto
 
 
 async def test_cancelling_tells_everyone_who_was_invited_and_stops_the_reminders(
