@@ -357,6 +357,11 @@ async def transition(
             details["outcome"] = data.outcome.value
         if target is CaseStatus.closed and source is CaseStatus.scheduled:
             await cancellation.cancel_upcoming(case_id, actor, "The case was closed.", now)
+        if target is CaseStatus.closed and source is CaseStatus.agreement:
+            # Here, not at the top: reparation's service imports this module.
+            from panels.reparation import service as reparation
+
+            await reparation.release_places(actor, case_id, now)
         await move(case, target, actor, now, values=values, details=details)
         if target is CaseStatus.accepted:
             await _settle_consent_gate(case, actor, now)

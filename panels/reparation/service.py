@@ -392,10 +392,11 @@ async def _record(
 
 
 async def _placement_in_case(actor: Actor, case_id: UUID, placement_id: int) -> dict[str, Any]:
-    """Inside a transaction: one of a case's placements (the case locked), for staff."""
+    """Inside a transaction: one of a case's placements (the case locked), for staff,
+    while the case follows its agreement."""
     if actor.role is Role.referrer:
         raise NotFound("No such case.")
-    await cases.case_in_scope(actor, case_id, lock=True)
+    case = await cases.case_in_scope(actor, case_id, lock=True)
     placement = (
         await Placement.select(
             *Placement.all_columns(),
@@ -406,14 +407,43 @@ async def _placement_in_case(actor: Actor, case_id: UUID, placement_id: int) -> 
     )
     if placement is None:
         raise NotFound("No such place in a reparation session on this case.")
+    if case["status"] != CaseStatus.agreement:
+        raise RuleBroken(
+            f"Case {case['reference']} is {case['status']}; its reparation no longer changes.",
+            rule="agreement",
+        )
     return placement
+
+
+async def _give_up(
+    actor: Actor | None, placement: dict[str, Any], details: dict[str, Any], now: datetime
+) -> None:
+    """A place in a session still to come is freed: its reminders are withdrawn and the
+    person is told the session is off (never why)."""
+    await Placement.update({Placement.status: PlacementStatus.cancelled}).where(
+        Placement.id == placement["id"]
+    )
+    await outbox.withdraw(now, about=f"placement:{placement['id']}:")
+    session = (
+        await ReparationSession.select().where(ReparationSession.id == placement["session"]).first()
+    )
+    assert session is not None
+    await _tell_about(
+        session, placement["party"], placement["id"], MessageKind.reparation_cancelled, now
+    )
+    await audit.record_event(
+        placement["case"],
+        actor,
+        "reparation_cancelled",
+        details={"placement_id": placement["id"], **details},
+        at=now,
+    )
 
 
 async def cancel_placement(
     actor: Actor, case_id: UUID, placement_id: int, reason: str, now: datetime | None = None
 ) -> None:
-    """Staff take someone out of a session still to come: the place is free again, its
-    reminders are withdrawn, and they are told they need not come."""
+    """Staff take someone out of a session still to come."""
     now = now or utc_now()
     if not reason.strip():
         raise InvalidInput("Give a reason for cancelling the place.", field="reason")
@@ -423,26 +453,21 @@ async def cancel_placement(
             raise RuleBroken(
                 "Only a place in a session still to come can be cancelled.", rule="placement"
             )
-        await Placement.update({Placement.status: PlacementStatus.cancelled}).where(
-            Placement.id == placement_id
-        )
-        await outbox.withdraw(now, about=f"placement:{placement_id}:")
-        session = (
-            await ReparationSession.select()
-            .where(ReparationSession.id == placement["session"])
-            .first()
-        )
-        assert session is not None
-        await _tell_about(
-            session, placement["party"], placement_id, MessageKind.reparation_cancelled, now
-        )
-        await audit.record_event(
-            case_id,
-            actor,
-            "reparation_cancelled",
-            details={"placement_id": placement_id, "reason": reason},
-            at=now,
-        )
+        await _give_up(actor, placement, {"reason": reason}, now)
+
+
+async def release_places(actor: Actor, case_id: UUID, now: datetime) -> int:
+    """Inside the transaction that closes the case: every place it has in a session
+    still to come is given up, so nobody is reminded of work for a closed case; how
+    many."""
+    places = await Placement.select().where(
+        (Placement.case == case_id)
+        & (Placement.status == PlacementStatus.booked)
+        & (Placement.session._.starts_at > now)
+    )
+    for placement in places:
+        await _give_up(actor, placement, {"because": "case_closed"}, now)
+    return len(places)
 
 
 async def accept_absence(

@@ -13,7 +13,9 @@ from httpx import AsyncClient
 
 from notifications.tables import OutboxMessage
 from notifications.templates import check_safe
-from panels.cases.tables import CaseEvent
+from panels.cases import service as cases
+from panels.cases.schemas import TransitionIn
+from panels.cases.tables import CaseEvent, CaseStatus, Outcome
 from panels.clock import LONDON, london_today
 from panels.errors import InvalidInput, NotFound, RuleBroken
 from panels.outcomes import service as outcomes
@@ -333,4 +335,39 @@ async def test_a_reason_accepted_afterwards_stops_a_miss_counting(world: World) 
     with pytest.raises(RuleBroken, match="missed session"):
         await service.accept_absence(
             world.facilitator.actor, setting["case_id"], booked, "Not missed yet."
+        )
+
+
+async def test_closing_the_case_gives_up_its_places_still_to_come(world: World) -> None:
+    setting = await agreed(world)
+    first, second = (await food_bank_sessions(world, weeks=2))[:2]
+    worked = await place(world, setting, first)
+    await service.record_by_staff(
+        world.facilitator.actor,
+        first["id"],
+        [AttendanceRecord(placement_id=worked, attended=True, minutes=120)],
+        now=during(first),
+    )
+    coming = await place(world, setting, second)
+
+    await cases.transition(
+        world.coordinator.actor,
+        setting["case_id"],
+        TransitionIn(to=CaseStatus.closed, outcome=Outcome.breached, reason="They stopped coming."),
+        now=during(first) + timedelta(hours=1),
+    )
+    statuses = {
+        row["id"]: row["status"] for row in await Placement.select(Placement.id, Placement.status)
+    }
+    assert statuses == {worked: "attended", coming: "cancelled"}
+    sent = await texts_to(setting["causer"])
+    reminders = [
+        r for r in sent["reparation_reminder"] if r["dedupe_key"].startswith(f"placement:{coming}:")
+    ]
+    assert len(reminders) == 2  # 48 and 2 hours before
+    assert {r["status"] for r in reminders} == {"cancelled"}
+    assert len(sent["reparation_cancelled"]) == 1
+    with pytest.raises(RuleBroken, match="closed"):
+        await service.accept_absence(
+            world.facilitator.actor, setting["case_id"], worked, "Too late."
         )
