@@ -77,6 +77,21 @@ async def book(world: World, setting: dict[str, Any], start: datetime, now: date
     )
 
 
+async def two_days_later(world: World, setting: dict[str, Any], panel_id: UUID, co: UUID) -> None:
+    """The panel moved from three evenings ahead to five, with Fay and `co`."""
+    await bookings.reschedule(
+        world.coordinator.actor,
+        panel_id,
+        RescheduleIn(
+            start=local(5, 18),
+            venue_id=setting["venue"],
+            facilitator_ids=[setting["lead"], co],
+            reason="The venue needs the hall that evening.",
+        ),
+        now=morning() + timedelta(minutes=5),
+    )
+
+
 async def texts(**where: Any) -> list[dict[str, Any]]:
     query = OutboxMessage.select().order_by(OutboxMessage.id)
     for column, value in where.items():
@@ -162,17 +177,7 @@ async def test_moving_a_panel_withdraws_what_was_not_sent_and_tells_everyone_aga
     setting = await scheduled(world)
     victim = setting["parties"]["victim"]
     panel_id = await book(world, setting, local(3, 18), morning())
-    await bookings.reschedule(
-        world.coordinator.actor,
-        panel_id,
-        RescheduleIn(
-            start=local(5, 18),
-            venue_id=setting["venue"],
-            facilitator_ids=[setting["lead"], setting["co"]],
-            reason="The venue needs the hall that evening.",
-        ),
-        now=morning() + timedelta(minutes=5),
-    )
+    await two_days_later(world, setting, panel_id, setting["co"])
     to_victim = by_kind(await texts(party_id=victim["id"]))
     assert [r["status"] for r in to_victim["invitation"]] == [OutboxStatus.cancelled]
     assert {r["status"] for r in to_victim["reminder"] if r["due_at"] < local(3, 18)} == {
@@ -226,17 +231,7 @@ async def test_a_facilitator_taken_off_a_moved_panel_is_told_and_not_reminded(
         london_today(),
     )
     panel_id = await book(world, setting, local(3, 18), morning())
-    await bookings.reschedule(
-        world.coordinator.actor,
-        panel_id,
-        RescheduleIn(
-            start=local(5, 18),
-            venue_id=setting["venue"],
-            facilitator_ids=[setting["lead"], profile["id"]],
-            reason="Otto is away that week.",
-        ),
-        now=morning() + timedelta(minutes=5),
-    )
+    await two_days_later(world, setting, panel_id, profile["id"])
     to_otto = by_kind(await texts(facilitator_id=setting["co"]))
     [released] = to_otto["facilitator_released"]
     assert released["status"] == OutboxStatus.queued
