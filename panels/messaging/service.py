@@ -179,14 +179,8 @@ async def panel_changed(notice_kind: NoticeKind, panel_id: UUID, now: datetime) 
     for party in parties:
         arrival = _arrival(panel, party, young_harm_causer)
         if not textable(party):
-            await raise_task(
-                case_id,
-                TaskKind.tell_party,
-                "They cannot be texted (no mobile number, or they prefer another way). "
-                "Tell them about the panel" + (" being cancelled." if kind == "cancelled" else "."),
-                now,
-                party_id=party["id"],
-            )
+            what = "about the panel" + (" being cancelled." if kind == "cancelled" else ".")
+            await _tell_by_hand(case_id, party["id"], what, now)
             continue
         if notice_kind is not NoticeKind.panel_cancelled:
             await Invitation.insert(
@@ -238,6 +232,17 @@ async def panel_changed(notice_kind: NoticeKind, panel_id: UUID, now: datetime) 
         (PanelNotice.panel == panel_id)
         & (PanelNotice.sequence == sequence)
         & PanelNotice.handled_at.is_null()
+    )
+
+
+async def _tell_by_hand(case_id: UUID, party_id: UUID, what: str, now: datetime) -> None:
+    """Someone who cannot be texted: a task for a person to tell them `what`."""
+    await raise_task(
+        case_id,
+        TaskKind.tell_party,
+        f"They cannot be texted (no mobile number, or they prefer another way). Tell them {what}",
+        now,
+        party_id=party_id,
     )
 
 
@@ -302,14 +307,7 @@ async def tell_party(
     )
     assert party is not None
     if not textable(party):
-        await raise_task(
-            party["case"],
-            TaskKind.tell_party,
-            "They cannot be texted (no mobile number, or they prefer another way). "
-            "Tell them what the text would have said.",
-            now,
-            party_id=party_id,
-        )
+        await _tell_by_hand(party["case"], party_id, "what the text would have said.", now)
         return False
     details = _details(settings, when=when, venue_name=place, venue_address=address)
     language = party["language"]
