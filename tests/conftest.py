@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import copy
 import os
 import shutil
 import tempfile
@@ -123,11 +124,33 @@ async def migrated_database() -> AsyncIterator[str]:
     shutil.rmtree(WORK, ignore_errors=True)
 
 
+@pytest.fixture(scope="session")
+async def world_template(migrated_database: str) -> tuple[Path, World] | None:
+    """SQLite: the small scheme of tests/world.py built once, in a copy of the migrated
+    file that each test that asks for the world copies in turn (building it per test
+    was a quarter of the suite's time). The copy is checkpointed, so the one file holds
+    all of it. None on PostgreSQL, where each test builds it again."""
+    if ENGINE == "postgres":
+        return None
+    engine = db.engine()
+    path = WORK / "world.sqlite"
+    shutil.copyfile(migrated_database, path)
+    engine.path = str(path)  # type: ignore[attr-defined]
+    built = await build_world()
+    await engine.run_ddl("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[attr-defined]
+    return path, built
+
+
 @pytest.fixture
-async def database(migrated_database: str) -> AsyncIterator[str]:
-    """An empty, migrated database, which the service's engine points at. On SQLite each
-    test gets its own copy of the migrated file; on PostgreSQL the one database is emptied
-    before each test (creating a database per test costs a third of a second)."""
+async def database(
+    migrated_database: str,
+    world_template: tuple[Path, World] | None,
+    request: pytest.FixtureRequest,
+) -> AsyncIterator[str]:
+    """A migrated database, which the service's engine points at: empty, or holding the
+    world when the test asks for it. On SQLite each test gets its own copy of a file; on
+    PostgreSQL the one database is emptied before each test (creating a database per
+    test costs a third of a second) and the world is built in it again."""
     if ENGINE == "postgres":
         import asyncpg
 
@@ -138,9 +161,12 @@ async def database(migrated_database: str) -> AsyncIterator[str]:
             await connection.close()
         yield migrated_database
     else:
+        source = migrated_database
+        if world_template is not None and "world" in request.fixturenames:
+            source = str(world_template[0])
         engine = db.engine()
         path = WORK / f"njp_test_{uuid.uuid4().hex[:12]}.sqlite"
-        shutil.copyfile(migrated_database, path)
+        shutil.copyfile(source, path)
         engine.path = str(path)  # type: ignore[attr-defined]
         yield f"sqlite:///{path}"
         for suffix in ("", "-wal", "-shm"):
@@ -173,8 +199,11 @@ async def client(app: Litestar, database: str) -> AsyncIterator[httpx.AsyncClien
 
 
 @pytest.fixture
-async def world(database: str) -> World:
-    return await build_world()
+async def world(database: str, world_template: tuple[Path, World] | None) -> World:
+    """The small scheme of tests/world.py, in this test's database."""
+    if world_template is None:
+        return await build_world()
+    return copy.deepcopy(world_template[1])
 
 
 @pytest.fixture(autouse=True)

@@ -17,6 +17,7 @@ from httpx import ASGITransport, AsyncClient, Response
 from litestar import Litestar
 from litestar.routes import HTTPRoute
 
+from panels import db
 from panels.access import PUBLIC, declared_access
 from panels.accounts import service as accounts
 from panels.accounts.schemas import ApiTokenIn
@@ -1560,12 +1561,14 @@ async def stored_records() -> dict[str, list[str]]:
     """Every row in every table, except when each API token was last used: a refused
     request still presents its token, and noting that is not a change to the records."""
     records: dict[str, list[str]] = {}
-    for table in APP_CONFIG.table_classes:
-        rows = await table.select()
-        records[table._meta.tablename] = sorted(
-            repr({key: value for key, value in row.items() if key != "last_used_at"})
-            for row in rows
-        )
+    # One transaction, so one connection reads every table (SQLite opens one per query).
+    async with db.engine().transaction():
+        for table in APP_CONFIG.table_classes:
+            rows = await table.select()
+            records[table._meta.tablename] = sorted(
+                repr({key: value for key, value in row.items() if key != "last_used_at"})
+                for row in rows
+            )
     return records
 
 
