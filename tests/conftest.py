@@ -13,6 +13,7 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -124,46 +125,79 @@ async def migrated_database() -> AsyncIterator[str]:
     shutil.rmtree(WORK, ignore_errors=True)
 
 
+@dataclass(frozen=True)
+class WorldTemplate:
+    """The small scheme of tests/world.py, built once per run: on SQLite a checkpointed
+    copy of the migrated file holding it, on PostgreSQL a copy of its rows in a schema
+    of their own, put back after each test's emptying."""
+
+    world: World
+    sqlite_file: Path | None = None
+    restore: tuple[str, ...] = ()
+
+
+SNAPSHOT = "njp_test_world"
+
+
 @pytest.fixture(scope="session")
-async def world_template(migrated_database: str) -> tuple[Path, World] | None:
-    """SQLite: the small scheme of tests/world.py built once, in a copy of the migrated
-    file that each test that asks for the world copies in turn (building it per test
-    was a quarter of the suite's time). The copy is checkpointed, so the one file holds
-    all of it. None on PostgreSQL, where each test builds it again."""
-    if ENGINE == "postgres":
-        return None
-    engine = db.engine()
-    path = WORK / "world.sqlite"
-    shutil.copyfile(migrated_database, path)
-    engine.path = str(path)  # type: ignore[attr-defined]
-    built = await build_world()
-    await engine.run_ddl("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[attr-defined]
-    return path, built
-
-
-@pytest.fixture
-async def database(
-    migrated_database: str,
-    world_template: tuple[Path, World] | None,
-    request: pytest.FixtureRequest,
-) -> AsyncIterator[str]:
-    """A migrated database, which the service's engine points at: empty, or holding the
-    world when the test asks for it. On SQLite each test gets its own copy of a file; on
-    PostgreSQL the one database is emptied before each test (creating a database per
-    test costs a third of a second) and the world is built in it again."""
+async def world_template(migrated_database: str) -> WorldTemplate:
+    """Building the world per test was a quarter of the suite's time; each test still
+    gets its own fresh copy, so nothing leaks from one test to the next."""
     if ENGINE == "postgres":
         import asyncpg
 
         connection = await asyncpg.connect(migrated_database)
         try:
             await connection.execute(";\n".join(_emptying_statements()))
+            built = await build_world()
+            await connection.execute(f'DROP SCHEMA IF EXISTS "{SNAPSHOT}" CASCADE')
+            await connection.execute(f'CREATE SCHEMA "{SNAPSHOT}"')
+            restore = ["SET session_replication_role = replica"]
+            for table in APP_CONFIG.table_classes:
+                name = table._meta.tablename
+                await connection.execute(
+                    f'CREATE TABLE "{SNAPSHOT}"."{name}" AS TABLE public."{name}"'
+                )
+                if await connection.fetchval(f'SELECT count(*) FROM "{SNAPSHOT}"."{name}"'):
+                    restore.append(
+                        f'INSERT INTO public."{name}" SELECT * FROM "{SNAPSHOT}"."{name}"'
+                    )
+            restore.append("SET session_replication_role = DEFAULT")
+        finally:
+            await connection.close()
+        return WorldTemplate(built, restore=tuple(restore))
+    engine = db.engine()
+    path = WORK / "world.sqlite"
+    shutil.copyfile(migrated_database, path)
+    engine.path = str(path)  # type: ignore[attr-defined]
+    built = await build_world()
+    await engine.run_ddl("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[attr-defined]
+    return WorldTemplate(built, sqlite_file=path)
+
+
+@pytest.fixture
+async def database(
+    migrated_database: str, world_template: WorldTemplate, request: pytest.FixtureRequest
+) -> AsyncIterator[str]:
+    """A migrated database, which the service's engine points at: empty, or holding the
+    world when the test asks for it. On SQLite each test gets its own copy of a file; on
+    PostgreSQL the one database is emptied before each test (creating a database per
+    test costs a third of a second) and the world's rows are put back."""
+    with_world = "world" in request.fixturenames
+    if ENGINE == "postgres":
+        import asyncpg
+
+        connection = await asyncpg.connect(migrated_database)
+        try:
+            restore = world_template.restore if with_world else ()
+            await connection.execute(";\n".join([*_emptying_statements(), *restore]))
         finally:
             await connection.close()
         yield migrated_database
     else:
         source = migrated_database
-        if world_template is not None and "world" in request.fixturenames:
-            source = str(world_template[0])
+        if with_world and world_template.sqlite_file is not None:
+            source = str(world_template.sqlite_file)
         engine = db.engine()
         path = WORK / f"njp_test_{uuid.uuid4().hex[:12]}.sqlite"
         shutil.copyfile(source, path)
@@ -199,11 +233,10 @@ async def client(app: Litestar, database: str) -> AsyncIterator[httpx.AsyncClien
 
 
 @pytest.fixture
-async def world(database: str, world_template: tuple[Path, World] | None) -> World:
-    """The small scheme of tests/world.py, in this test's database."""
-    if world_template is None:
-        return await build_world()
-    return copy.deepcopy(world_template[1])
+async def world(database: str, world_template: WorldTemplate) -> World:
+    """The small scheme of tests/world.py, in this test's database (put there by the
+    database fixture, from the run's one build of it)."""
+    return copy.deepcopy(world_template.world)
 
 
 @pytest.fixture(autouse=True)
