@@ -26,9 +26,9 @@ IN_CI = os.environ.get("CI") == "true"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 # WCAG 2.2 AA, as axe-core tags it.
-# what evaluating on a page part-way through a navigation says
-NAVIGATED = ("Execution context was destroyed", "reading 'documentElement'")
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# What evaluating a script says when the page navigated part-way through.
+NAVIGATED = ("Execution context was destroyed", "reading 'documentElement'")
 
 
 def _missing() -> str | None:
