@@ -71,12 +71,9 @@ async def breach_step(case_id: UUID, party_id: UUID, now: datetime) -> str:
     return step
 
 
-async def settle_decision(case_id: UUID, actor: Actor, now: datetime) -> None:
-    """Inside the transaction that accepted a reason for a miss: if the misses that count
-    are now too few to need a coordinator, the decision they were asked for is done."""
-    if await misses(case_id) >= get_settings().breach_decide_after:
-        return
-    closed = (
+async def _decision_done(case_id: UUID, actor: Actor, now: datetime) -> list[dict[str, Any]]:
+    """The case's open requests for a coordinator's decision, marked done; their ids."""
+    done: list[dict[str, Any]] = (
         await Task.update({Task.done_at: now, Task.done_by: actor.id})
         .where(
             (Task.case == case_id)
@@ -85,7 +82,15 @@ async def settle_decision(case_id: UUID, actor: Actor, now: datetime) -> None:
         )
         .returning(Task.id)
     )
-    for task in closed:
+    return done
+
+
+async def settle_decision(case_id: UUID, actor: Actor, now: datetime) -> None:
+    """Inside the transaction that accepted a reason for a miss: if the misses that count
+    are now too few to need a coordinator, the decision they were asked for is done."""
+    if await misses(case_id) >= get_settings().breach_decide_after:
+        return
+    for task in await _decision_done(case_id, actor, now):
         await audit.record_event(
             case_id,
             actor,
@@ -174,11 +179,7 @@ async def decide(
                         AgreementAction.updated_at: now,
                     }
                 ).where(AgreementAction.id == action["id"])
-        await Task.update({Task.done_at: now, Task.done_by: actor.id}).where(
-            (Task.case == case_id)
-            & (Task.kind == TaskKind.breach_decision)
-            & Task.done_at.is_null()
-        )
+        await _decision_done(case_id, actor, now)
         if decision == "close":
             await cases.transition(
                 actor,

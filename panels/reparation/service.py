@@ -5,6 +5,7 @@ session is missed without a reason the scheme accepts."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID, uuid4
@@ -172,20 +173,29 @@ async def places_of_case(case_id: UUID) -> list[dict[str, Any]]:
     )
 
 
+def minutes_of(places: Iterable[dict[str, Any]]) -> tuple[int, int]:
+    """(minutes worked, minutes booked and not yet worked) in these places: what the
+    supervisor recorded for each attended, the session's length for each booked; the
+    rest count for nothing."""
+    worked = booked = 0
+    for place in places:
+        if place["status"] == PlacementStatus.attended:
+            worked += place["minutes"]
+        elif place["status"] == PlacementStatus.booked:
+            booked += int((place["ends_at"] - place["starts_at"]).total_seconds() // 60)
+    return worked, booked
+
+
 async def _minutes_towards(action_id: int) -> tuple[int, int]:
     """(minutes worked, minutes booked and not yet worked) towards an action's hours."""
-    worked = booked = 0
-    for row in await Placement.select(
-        Placement.status,
-        Placement.minutes,
-        Placement.session._.starts_at.as_alias("starts_at"),
-        Placement.session._.ends_at.as_alias("ends_at"),
-    ).where((Placement.action == action_id) & Placement.status.is_in(list(TAKING_A_PLACE))):
-        if row["status"] == PlacementStatus.attended:
-            worked += row["minutes"]
-        else:
-            booked += int((row["ends_at"] - row["starts_at"]).total_seconds() // 60)
-    return worked, booked
+    return minutes_of(
+        await Placement.select(
+            Placement.status,
+            Placement.minutes,
+            Placement.session._.starts_at.as_alias("starts_at"),
+            Placement.session._.ends_at.as_alias("ends_at"),
+        ).where((Placement.action == action_id) & Placement.status.is_in(list(TAKING_A_PLACE)))
+    )
 
 
 async def book(actor: Actor, case_id: UUID, data: PlacementIn, now: datetime | None = None) -> int:

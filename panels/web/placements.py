@@ -20,7 +20,6 @@ from panels.errors import DomainError
 from panels.outcomes.tables import ActionKind
 from panels.reparation import service
 from panels.reparation.schemas import PlacementIn, ReasonIn
-from panels.reparation.tables import PlacementStatus
 from panels.web import cases
 from panels.web.forms import number, posted, text
 from panels.web.rendering import day_and_time
@@ -44,15 +43,15 @@ async def of_case(case: dict[str, Any], actions: list[dict[str, Any]]) -> dict[s
     if not any(action["kind"] == ActionKind.reparation_hours for action in actions):
         return {"places": {}, "session_items": []}
     now = utc_now()
-    places: dict[int, dict[str, Any]] = {}
+    of_action: dict[int, list[dict[str, Any]]] = {}
     for place in await service.places_of_case(case["id"]):
-        entry = places.setdefault(place["action"], {"list": [], "worked": 0, "booked": 0})
-        minutes = int((place["ends_at"] - place["starts_at"]).total_seconds() // 60)
-        if place["status"] == PlacementStatus.attended:
-            entry["worked"] += place["minutes"]
-        elif place["status"] == PlacementStatus.booked:
-            entry["booked"] += minutes
-        entry["list"].append({**place, "to_come": place["starts_at"] > now})
+        of_action.setdefault(place["action"], []).append(
+            {**place, "to_come": place["starts_at"] > now}
+        )
+    places: dict[int, dict[str, Any]] = {}
+    for action_id, listed in of_action.items():
+        worked, booked = service.minutes_of(listed)
+        places[action_id] = {"list": listed, "worked": worked, "booked": booked}
     sessions = [s for s in await service.sessions(after=now) if s["places_left"] > 0]
     return {
         "places": places,
