@@ -97,9 +97,9 @@ class Mail:
     dedupe_key: str | None = None
 
 
-async def enqueue(mail: Mail) -> bool:
-    """Call inside the write transaction of the change the mail is about. False when
-    this mail was written already."""
+async def enqueue(mail: Mail, now: datetime) -> bool:
+    """Call inside the write transaction of the change the mail is about, at `now`.
+    False when this mail was written already."""
     if mail.dedupe_key and await MailMessage.exists().where(
         MailMessage.dedupe_key == mail.dedupe_key
     ):
@@ -113,6 +113,7 @@ async def enqueue(mail: Mail) -> bool:
             next_attempt_at=mail.due_at,
             case_id=mail.case_id,
             dedupe_key=mail.dedupe_key,
+            created_at=now,
         )
     )
     return True

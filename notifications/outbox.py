@@ -50,10 +50,10 @@ async def is_opted_out(phone: str) -> bool:
     return bool(await SmsOptOut.exists().where(SmsOptOut.phone == phone))
 
 
-async def enqueue(text: Text, quiet: QuietHours) -> OutboxStatus | None:
-    """Call inside the write transaction of the change the text is about. Nothing is
-    due in quiet hours; a number that said STOP gets nothing (the row stays, marked, so
-    people can see why). None when this text was already written."""
+async def enqueue(text: Text, quiet: QuietHours, now: datetime) -> OutboxStatus | None:
+    """Call inside the write transaction of the change the text is about, at `now`.
+    Nothing is due in quiet hours; a number that said STOP gets nothing (the row stays,
+    marked, so people can see why). None when this text was already written."""
     if text.dedupe_key and await OutboxMessage.exists().where(
         OutboxMessage.dedupe_key == text.dedupe_key
     ):
@@ -77,6 +77,8 @@ async def enqueue(text: Text, quiet: QuietHours) -> OutboxStatus | None:
             panel_id=text.panel_id,
             facilitator_id=text.facilitator_id,
             dedupe_key=text.dedupe_key,
+            created_at=now,
+            updated_at=now,
         )
     )
     return status

@@ -84,9 +84,11 @@ def feed(
     *,
     tz: ZoneInfo = LONDON,
     refresh: timedelta = HOURLY,
+    now: datetime | None = None,
 ) -> bytes:
-    """A calendar to subscribe to. Cancelled entries stay in it, marked CANCELLED, so
-    clients that already hold them take them off the calendar."""
+    """A calendar to subscribe to, written at `now` (the DTSTAMP of entries that carry
+    none of their own). Cancelled entries stay in it, marked CANCELLED, so clients that
+    already hold them take them off the calendar."""
     listed = tuple(entries)
     repeated = sorted(uid for uid, n in Counter(e.uid for e in listed).items() if n > 1)
     if repeated:
@@ -102,7 +104,7 @@ def feed(
     calendar.add("REFRESH-INTERVAL", refresh, parameters={"VALUE": "DURATION"})
     # Microsoft's spelling of REFRESH-INTERVAL, the one Outlook reads.
     calendar.add("X-PUBLISHED-TTL", vDuration(refresh))
-    now = datetime.now(UTC)
+    now = now or datetime.now(UTC)
     calendar.add_component(_vtimezone(tz, _years(listed, tz, now)))
     for entry in listed:
         # Attendees stay out of a feed: its address is shared between a volunteer's
@@ -116,9 +118,10 @@ def invitation(
     *,
     method: Literal["REQUEST", "CANCEL"],
     tz: ZoneInfo = LONDON,
+    now: datetime | None = None,
 ) -> bytes:
-    """An iTIP message for one panel: REQUEST to invite or to update, CANCEL to call off.
-    A CANCEL marks the event CANCELLED whatever the entry says."""
+    """An iTIP message for one panel, written at `now`: REQUEST to invite or to update,
+    CANCEL to call off. A CANCEL marks the event CANCELLED whatever the entry says."""
     if entry.organiser is None:
         raise ValueError(f"an invitation needs an organiser (RFC 5546); {entry.uid} has none")
     if method not in ("REQUEST", "CANCEL"):
@@ -126,7 +129,7 @@ def invitation(
     if method == "REQUEST" and entry.status == "CANCELLED":
         raise ValueError(f"{entry.uid} is cancelled: send it with method CANCEL")
     status: Status = "CANCELLED" if method == "CANCEL" else entry.status
-    now = datetime.now(UTC)
+    now = now or datetime.now(UTC)
     calendar = _calendar(method)
     calendar.add_component(_vtimezone(tz, _years((entry,), tz, now)))
     calendar.add_component(_vevent(entry, status, tz, now, attendees=True))

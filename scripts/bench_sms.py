@@ -111,7 +111,7 @@ async def _prepare(messages: int, tag: str) -> dict[str, Any]:
         async with write_transaction():
             for index in range(first, min(messages, first + 250)):
                 text = Text(to=number(index), body=body(tag, index), kind="reminder", due_at=due)
-                await outbox.enqueue(text, quiet)
+                await outbox.enqueue(text, quiet, due)
     return {"seconds": time.perf_counter() - began}
 
 

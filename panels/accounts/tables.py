@@ -13,8 +13,9 @@ from piccolo.columns import (
     Timestamptz,
     Varchar,
 )
-from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
+
+from panels.clock import Now
 
 
 class OrganisationKind(StrEnum):
@@ -35,7 +36,7 @@ class Organisation(Table, tablename="organisations"):
     id = UUID(primary_key=True)
     name = Varchar(length=200, unique=True)
     kind = Varchar(length=20, choices=OrganisationKind)
-    created_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=Now())
 
 
 class User(Table, tablename="users"):
@@ -48,7 +49,7 @@ class User(Table, tablename="users"):
     )
     password_hash = Varchar(length=200, secret=True)
     active = Boolean(default=True)
-    created_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=Now())
 
 
 class UserSession(Table, tablename="user_sessions"):
@@ -57,7 +58,7 @@ class UserSession(Table, tablename="user_sessions"):
     id = UUID(primary_key=True)
     token_hash = Varchar(length=64, unique=True, index=True)
     user = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True, null=False)
-    created_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=Now())
     expires_at = Timestamptz()
 
 
@@ -70,7 +71,7 @@ class ApiToken(Table, tablename="api_tokens"):
     prefix = Varchar(length=16)
     user = ForeignKey(references=User, on_delete=OnDelete.restrict, index=True, null=False)
     created_by = ForeignKey(references=User, on_delete=OnDelete.restrict, null=False)
-    created_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=Now())
     expires_at = Timestamptz(null=True, default=None)
     revoked_at = Timestamptz(null=True, default=None)
     last_used_at = Timestamptz(null=True, default=None)

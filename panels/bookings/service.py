@@ -494,8 +494,8 @@ async def invitation_ics(actor: Actor, panel_id: UUID) -> bytes:
         panel, role=role, organiser=Attendee(name=booker["name"], email=booker["email"])
     )
     if panel["status"] == PanelStatus.cancelled:
-        return invitation(entry, method="CANCEL")
-    return invitation(entry, method="REQUEST")
+        return invitation(entry, method="CANCEL", now=utc_now())
+    return invitation(entry, method="REQUEST", now=utc_now())
 
 
 async def entries_for_facilitator(facilitator_id: UUID) -> list[CalendarEntry]:

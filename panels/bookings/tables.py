@@ -16,11 +16,11 @@ from piccolo.columns import (
     Timestamptz,
     Varchar,
 )
-from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 from panels.accounts.tables import User
 from panels.cases.tables import Case
+from panels.clock import Now
 from panels.facilitators.tables import Facilitator
 from panels.venues.tables import Venue
 
@@ -53,10 +53,10 @@ class Panel(Table, tablename="panel_meetings"):
     victim_arrives_at = Timestamptz()
     separate_waiting = Boolean(default=False)
     booked_by = ForeignKey(references=User, on_delete=OnDelete.restrict, null=False)
-    booked_at = Timestamptz(default=TimestamptzNow())
+    booked_at = Timestamptz(default=Now())
     cancelled_reason = Text(null=True, default=None)
     cancelled_at = Timestamptz(null=True, default=None)
-    updated_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=Now())
 
 
 class PanelFacilitator(Table, tablename="panel_facilitators"):
@@ -95,5 +95,5 @@ class PanelNotice(Table, tablename="panel_notices"):
     panel = ForeignKey(references=Panel, on_delete=OnDelete.restrict, index=True, null=False)
     kind = Varchar(length=30, choices=NoticeKind)
     sequence = Integer()
-    created_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=Now())
     handled_at = Timestamptz(null=True, default=None)

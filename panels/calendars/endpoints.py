@@ -10,6 +10,7 @@ from litestar.params import FromPath
 from panels.access import public
 from panels.bookings import service as bookings
 from panels.calendars import feeds
+from panels.clock import utc_now
 from panels.errors import NotFound
 from panels.facilitators.tables import Facilitator
 from panels.settings import get_settings
@@ -32,7 +33,8 @@ async def facilitator_feed(filename: FromPath[str]) -> Response[bytes]:
     if row is None:
         raise NotFound("No such calendar.")
     name = f"{get_settings().scheme_name}: my panels"
-    return Response(feed(name, await bookings.entries_for_facilitator(owner)), media_type=ICS)
+    entries = await bookings.entries_for_facilitator(owner)
+    return Response(feed(name, entries, now=utc_now()), media_type=ICS)
 
 
 @get("/calendars/venues/{filename:str}", opt=public(), include_in_schema=False)
@@ -42,7 +44,8 @@ async def venue_feed(filename: FromPath[str]) -> Response[bytes]:
     if row is None:
         raise NotFound("No such calendar.")
     name = f"{get_settings().scheme_name}: panels at {row['name']}"
-    return Response(feed(name, await bookings.entries_for_venue(owner)), media_type=ICS)
+    entries = await bookings.entries_for_venue(owner)
+    return Response(feed(name, entries, now=utc_now()), media_type=ICS)
 
 
 ROUTES = [facilitator_feed, venue_feed]

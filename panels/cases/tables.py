@@ -18,10 +18,10 @@ from piccolo.columns import (
     Timestamptz,
     Varchar,
 )
-from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 from panels.accounts.tables import Organisation, User
+from panels.clock import Now
 
 
 class CaseStatus(StrEnum):
@@ -115,7 +115,7 @@ class Case(Table, tablename="cases"):
     organisation = ForeignKey(
         references=Organisation, on_delete=OnDelete.restrict, index=True, null=False
     )
-    received_at = Timestamptz(default=TimestamptzNow())
+    received_at = Timestamptz(default=Now())
     first_contact_due_at = Timestamptz()
     first_contact_at = Timestamptz(null=True, default=None)
     lead_facilitator = ForeignKey(
@@ -125,7 +125,7 @@ class Case(Table, tablename="cases"):
     outcome = Varchar(length=30, choices=Outcome, null=True, default=None)
     outcome_reason = Text(null=True, default=None)
     closed_at = Timestamptz(null=True, default=None)
-    updated_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=Now())
 
 
 class Party(Table, tablename="parties"):
@@ -145,7 +145,7 @@ class Party(Table, tablename="parties"):
     date_of_birth = Date(null=True, default=None)
     avoid_areas = JSON(default=[])
     safeguarding_notes = Text(default="")
-    created_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=Now())
 
 
 class Consent(Table, tablename="consents"):
@@ -157,7 +157,7 @@ class Consent(Table, tablename="consents"):
     decision = Varchar(length=20, choices=ConsentDecision)
     method = Varchar(length=20, choices=ContactMethod)
     recorded_by = ForeignKey(references=User, on_delete=OnDelete.restrict, null=False)
-    recorded_at = Timestamptz(default=TimestamptzNow())
+    recorded_at = Timestamptz(default=Now())
 
 
 class Admission(Table, tablename="admissions"):
@@ -169,7 +169,7 @@ class Admission(Table, tablename="admissions"):
     admits = Boolean()
     method = Varchar(length=20, choices=ContactMethod)
     recorded_by = ForeignKey(references=User, on_delete=OnDelete.restrict, null=False)
-    recorded_at = Timestamptz(default=TimestamptzNow())
+    recorded_at = Timestamptz(default=Now())
 
 
 class ContactAttempt(Table, tablename="contact_attempts"):
@@ -181,7 +181,7 @@ class ContactAttempt(Table, tablename="contact_attempts"):
     outcome = Varchar(length=20, choices=ContactOutcome)
     notes = Text(default="")
     recorded_by = ForeignKey(references=User, on_delete=OnDelete.restrict, null=False)
-    recorded_at = Timestamptz(default=TimestamptzNow())
+    recorded_at = Timestamptz(default=Now())
 
 
 class AvailabilityWindow(Table, tablename="availability_windows"):
@@ -200,7 +200,7 @@ class CaseEvent(Table, tablename="case_events"):
 
     id = BigSerial(primary_key=True)
     case = ForeignKey(references=Case, on_delete=OnDelete.restrict, index=True, null=False)
-    at = Timestamptz(default=TimestamptzNow())
+    at = Timestamptz(default=Now())
     actor = ForeignKey(references=User, on_delete=OnDelete.restrict, null=True, default=None)
     kind = Varchar(length=40)
     from_status = Varchar(length=20, choices=CaseStatus, null=True, default=None)
@@ -214,5 +214,5 @@ class PersonalDataView(Table, tablename="personal_data_views"):
     id = BigSerial(primary_key=True)
     case = ForeignKey(references=Case, on_delete=OnDelete.restrict, index=True, null=False)
     viewer = ForeignKey(references=User, on_delete=OnDelete.restrict, index=True, null=False)
-    at = Timestamptz(default=TimestamptzNow())
+    at = Timestamptz(default=Now())
     endpoint = Varchar(length=200)

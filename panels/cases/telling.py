@@ -56,4 +56,4 @@ async def tell_referrer_closed(case: dict[str, Any], outcome: Outcome, now: date
     referrer = await User.select(User.email, User.active).where(User.id == case["referrer"]).first()
     if referrer is None or not referrer["active"]:
         return False
-    return await mail.enqueue(closing_mail(case, outcome, referrer["email"], now))
+    return await mail.enqueue(closing_mail(case, outcome, referrer["email"], now), now)

@@ -17,10 +17,10 @@ from piccolo.columns import (
     Timestamptz,
     Varchar,
 )
-from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 from panels.accounts.tables import User
+from panels.clock import Now
 
 
 class Skill(StrEnum):
@@ -58,5 +58,5 @@ class Facilitator(Table, tablename="facilitators"):
     # only its hash is stored. Raising the generation revokes the old link.
     feed_generation = Integer(default=0)
     feed_token_hash = Varchar(length=64, null=True, default=None, unique=True, index=True)
-    created_at = Timestamptz(default=TimestamptzNow())
-    updated_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=Now())
+    updated_at = Timestamptz(default=Now())

@@ -6,10 +6,10 @@ from __future__ import annotations
 from enum import StrEnum
 
 from piccolo.columns import BigSerial, ForeignKey, OnDelete, Text, Timestamptz, Varchar
-from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 from panels.cases.tables import Case, Party
+from panels.clock import Now
 from panels.messaging.tables import SurveyPrompt
 from panels.outcomes.tables import PanelRecord
 
@@ -33,7 +33,7 @@ class Survey(Table, tablename="surveys"):
     completed_at = Timestamptz(null=True, default=None)
     # In the person's own words: for the scheme's staff, never for referrers.
     comment = Text(default="")
-    created_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=Now())
 
 
 class SurveyAnswer(Table, tablename="survey_answers"):

@@ -6,10 +6,10 @@ from __future__ import annotations
 from enum import StrEnum
 
 from piccolo.columns import BigSerial, ForeignKey, Integer, OnDelete, Timestamptz, Varchar
-from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 from panels.cases.tables import Case
+from panels.clock import Now
 
 
 class LinkPurpose(StrEnum):
@@ -25,7 +25,7 @@ class AccessLink(Table, tablename="access_links"):
     # What it reaches, by id: a survey, a session.
     subject = Varchar(length=100)
     case = ForeignKey(references=Case, on_delete=OnDelete.restrict, null=True, default=None)
-    created_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=Now())
     expires_at = Timestamptz()
     # How many times it may be used for its purpose (a survey is answered once); None:
     # as often as needed until it expires (a supervisor records a session's attendance).

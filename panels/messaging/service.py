@@ -20,6 +20,7 @@ from notifications.timing import Backoff
 from panels.bookings.tables import NoticeKind, Panel, PanelFacilitator, PanelNotice, PanelStatus
 from panels.cases import audit
 from panels.cases.tables import Case, Consent, ConsentDecision, Party, PartyRole
+from panels.clock import utc_now
 from panels.db import write_transaction
 from panels.facilitators.tables import Facilitator
 from panels.feedback import service as feedback
@@ -87,6 +88,7 @@ def dispatcher(settings: Settings | None = None, *, name: str | None = None) -> 
         ),
         on_failed=_could_not_text,
         name=name,
+        clock=utc_now,
     )
 
 

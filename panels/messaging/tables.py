@@ -6,11 +6,11 @@ from __future__ import annotations
 from enum import StrEnum
 
 from piccolo.columns import BigSerial, ForeignKey, Integer, OnDelete, Timestamptz, Varchar
-from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 from panels.bookings.tables import Panel
 from panels.cases.tables import Case, Party
+from panels.clock import Now
 
 
 class Attendance(StrEnum):
@@ -38,7 +38,7 @@ class Invitation(Table, tablename="invitations"):
     party = ForeignKey(references=Party, on_delete=OnDelete.restrict, index=True, null=False)
     sequence = Integer()
     status = Varchar(length=20, choices=Attendance, default=Attendance.pending, index=True)
-    created_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=Now())
     answered_at = Timestamptz(null=True, default=None)
 
 
@@ -50,6 +50,6 @@ class SurveyPrompt(Table, tablename="survey_prompts"):
     case = ForeignKey(references=Case, on_delete=OnDelete.restrict, index=True, null=False)
     party = ForeignKey(references=Party, on_delete=OnDelete.restrict, index=True, null=False)
     question = Varchar(length=60)
-    asked_at = Timestamptz(default=TimestamptzNow())
+    asked_at = Timestamptz(default=Now())
     answer = Integer(null=True, default=None)
     answered_at = Timestamptz(null=True, default=None)

@@ -13,7 +13,7 @@ from notifications.tables import OutboxStatus
 from notifications.templates import check_safe
 from notifications.timing import QuietHours
 from panels.cases.tables import ContactPreference
-from panels.clock import LONDON
+from panels.clock import LONDON, utc_now
 from panels.phones import can_receive_sms
 from panels.settings import Settings
 
@@ -48,4 +48,4 @@ async def write(
         if held_back is not None:
             await held_back()
         return None
-    return await outbox.enqueue(text, quiet_hours(settings))
+    return await outbox.enqueue(text, quiet_hours(settings), utc_now())

@@ -16,12 +16,12 @@ from piccolo.columns import (
     Timestamptz,
     Varchar,
 )
-from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 from panels.accounts.tables import User
 from panels.bookings.tables import Panel
 from panels.cases.tables import Case, Party
+from panels.clock import Now
 from panels.support.tables import SupportService
 
 
@@ -41,7 +41,7 @@ class PanelRecord(Table, tablename="panel_records"):
     # never on the printed agreement).
     notes = Text(default="")
     recorded_by = ForeignKey(references=User, on_delete=OnDelete.restrict, null=False)
-    recorded_at = Timestamptz(default=TimestamptzNow())
+    recorded_at = Timestamptz(default=Now())
 
 
 class PanelAttendance(Table, tablename="panel_attendance"):
@@ -87,5 +87,5 @@ class AgreementAction(Table, tablename="agreement_actions"):
     status = Varchar(length=20, choices=ActionStatus, default=ActionStatus.pending, index=True)
     status_reason = Text(default="")
     created_by = ForeignKey(references=User, on_delete=OnDelete.restrict, null=False)
-    created_at = Timestamptz(default=TimestamptzNow())
-    updated_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=Now())
+    updated_at = Timestamptz(default=Now())

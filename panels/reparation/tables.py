@@ -17,11 +17,11 @@ from piccolo.columns import (
     Timestamptz,
     Varchar,
 )
-from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 from panels.accounts.tables import User
 from panels.cases.tables import Case, Party
+from panels.clock import Now
 from panels.outcomes.tables import AgreementAction
 
 
@@ -42,7 +42,7 @@ class ReparationProvider(Table, tablename="reparation_providers"):
     area = Varchar(length=100)
     phone = Varchar(length=20, null=True, default=None)
     active = Boolean(default=True)
-    created_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=Now())
 
 
 class ReparationSession(Table, tablename="reparation_sessions"):
@@ -88,4 +88,4 @@ class Placement(Table, tablename="reparation_placements"):
     acceptable = Boolean(null=True, default=None)
     recorded_at = Timestamptz(null=True, default=None)
     recorded_by = ForeignKey(references=User, on_delete=OnDelete.restrict, null=True, default=None)
-    created_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=Now())

@@ -6,8 +6,9 @@ from __future__ import annotations
 from enum import StrEnum
 
 from piccolo.columns import JSON, UUID, Boolean, Text, Timestamptz, Varchar
-from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
+
+from panels.clock import Now
 
 
 class SupportCategory(StrEnum):
@@ -34,5 +35,5 @@ class SupportService(Table, tablename="support_services"):
     # whole scheme area.
     areas = JSON(default=[])
     active = Boolean(default=True)
-    created_at = Timestamptz(default=TimestamptzNow())
-    updated_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=Now())
+    updated_at = Timestamptz(default=Now())

@@ -6,11 +6,11 @@ from __future__ import annotations
 from enum import StrEnum
 
 from piccolo.columns import BigSerial, ForeignKey, OnDelete, Text, Timestamptz, Varchar
-from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 from panels.accounts.tables import User
 from panels.cases.tables import Case, Party
+from panels.clock import Now
 
 
 class TaskKind(StrEnum):
@@ -33,6 +33,6 @@ class Task(Table, tablename="tasks"):
     kind = Varchar(length=30, choices=TaskKind)
     # What to do, in words; no names or numbers (the case page shows who is who).
     summary = Text()
-    created_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=Now())
     done_at = Timestamptz(null=True, default=None)
     done_by = ForeignKey(references=User, on_delete=OnDelete.restrict, null=True, default=None)

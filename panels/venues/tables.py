@@ -6,8 +6,9 @@ from __future__ import annotations
 from enum import StrEnum
 
 from piccolo.columns import JSON, UUID, Boolean, Integer, Text, Timestamptz, Varchar
-from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
+
+from panels.clock import Now
 
 
 class VenueFeature(StrEnum):
@@ -35,4 +36,4 @@ class Venue(Table, tablename="venues"):
     feed_generation = Integer(default=0)
     # Unique through an index the migration creates: SQLite cannot add a UNIQUE column.
     feed_token_hash = Varchar(length=64, null=True, default=None)
-    created_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=Now())

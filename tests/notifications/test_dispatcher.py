@@ -69,7 +69,7 @@ async def queue(*bodies: str, to: str = TO, at: datetime = NOON, **extra: Any) -
     async with write_transaction():
         for body in bodies:
             await outbox.enqueue(
-                Text(to=to, body=body, kind="invitation", due_at=at, **extra), NEVER_QUIET
+                Text(to=to, body=body, kind="invitation", due_at=at, **extra), NEVER_QUIET, at
             )
 
 
@@ -217,7 +217,9 @@ async def test_nothing_is_sent_in_quiet_hours_and_all_of_it_in_the_morning(
 async def test_a_text_written_at_night_is_due_in_the_morning(database: str) -> None:
     night = datetime(2027, 3, 2, 23, 0, tzinfo=LONDON)
     async with write_transaction():
-        await outbox.enqueue(Text(to=TO, body="x", kind="invitation", due_at=night), QuietHours())
+        await outbox.enqueue(
+            Text(to=TO, body="x", kind="invitation", due_at=night), QuietHours(), night
+        )
     [row] = await rows()
     assert row["due_at"] == datetime(2027, 3, 3, 9, 0, tzinfo=LONDON)
 

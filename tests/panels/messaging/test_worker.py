@@ -42,7 +42,9 @@ async def queue_texts(count: int) -> list[str]:
     due = datetime.now(UTC) - timedelta(minutes=1)
     async with write_transaction():
         for body, to in zip(bodies, numbers(count), strict=True):
-            await outbox.enqueue(Text(to=to, body=body, kind="reminder", due_at=due), NEVER_QUIET)
+            await outbox.enqueue(
+                Text(to=to, body=body, kind="reminder", due_at=due), NEVER_QUIET, due
+            )
     return bodies
 
 
