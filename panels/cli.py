@@ -42,10 +42,17 @@ def _migrate(_: argparse.Namespace) -> int:
 
 
 def _demo_data(args: argparse.Namespace) -> int:
-    from panels.demo import DatabaseNotEmpty, load_demo_data
+    from panels.demo import DatabaseNotEmpty, DemoDataFailed, load_demo_data
 
     try:
         summary = asyncio.run(load_demo_data())
+    except DemoDataFailed as problem:
+        print(
+            f"The demo data could not be loaded: {problem}\n"
+            "Nothing of it was kept; the database is as it was.",
+            file=sys.stderr,
+        )
+        return 1
     except DatabaseNotEmpty:
         if args.if_empty:
             print("The database already has data; demo data not loaded.")

@@ -3,23 +3,31 @@ ASB team and the scheme; twelve facilitators, five community venues and twenty c
 across the lifecycle. Everything goes through the same services real users do, so the
 timelines are what they would be.
 
+It loads as of any moment (`now`), whatever the weekday, season or hour: every panel time
+is chosen from what the scheduling library finds free, never a fixed offset from today.
+It loads in one transaction, so it completes or leaves the database as it was.
+
 Every name is invented, every email is under the reserved `.example` domain and every
 phone number is in Ofcom's drama range, so a demo can never reach a real person.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from panels.access import Actor
 from panels.accounts import service as accounts
+from panels.accounts.passwords import hash_password
 from panels.accounts.schemas import OrganisationIn, UserIn
 from panels.accounts.tables import Organisation, OrganisationKind, Role
 from panels.availability import service as availability_service
 from panels.availability.schemas import AvailabilityIn, OneOffIn, WeeklyWindowIn
 from panels.availability.service import Owner
+from panels.bookings import instances
 from panels.bookings import service as bookings
 from panels.bookings.schemas import BookingIn
 from panels.cases import service as cases
@@ -42,16 +50,20 @@ from panels.cases.tables import (
     Language,
     OffenceCategory,
     Outcome,
+    Party,
     PartyRole,
 )
-from panels.clock import LONDON, london_today, utc_now
+from panels.clock import LONDON, london_today, running_from, utc_now
+from panels.db import write_transaction
 from panels.facilitators import service as facilitator_service
 from panels.facilitators.schemas import Conflict, FacilitatorIn
 from panels.facilitators.tables import ConflictKind, Skill
-from panels.settings import get_settings
+from panels.settings import SettingsError, get_settings
 from panels.venues import service as venue_service
 from panels.venues.schemas import VenueIn
-from panels.venues.tables import VenueFeature
+from panels.venues.tables import Venue, VenueFeature
+from scheduling.intervals import Interval
+from scheduling.suggest import suggest
 
 DEMO_PASSWORD = "njp-demo-password"  # noqa: S105 - printed for the demo, never used in production
 
@@ -116,8 +128,18 @@ VENUES = [
 ]
 
 
+# A demo panel is offered from five days ahead (time to tell everyone) for three weeks,
+# inside the four weeks that the suggestions page looks at.
+OFFER_FROM = timedelta(days=5)
+OFFER_FOR = timedelta(days=21)
+
+
 class DatabaseNotEmpty(RuntimeError):
     pass
+
+
+class DemoDataFailed(RuntimeError):
+    """The demo could not be loaded; nothing of it was kept. The message says why."""
 
 
 @dataclass(frozen=True)
@@ -331,7 +353,8 @@ def _referrals() -> list[tuple[int, OffenceCategory, str, str, list[PartyIn], st
             "closed_moved_away",
         ),
         (
-            2,
+            # A day old: inside the first-contact target at whatever hour the demo loads.
+            1,
             OffenceCategory.harassment,
             "Millbrook",
             "Unwanted knocking on a neighbour's door late at night.",
@@ -342,6 +365,12 @@ def _referrals() -> list[tuple[int, OffenceCategory, str, str, list[PartyIn], st
             "accepted",
         ),
     ]
+
+
+@functools.cache
+def _demo_password_hash() -> str:
+    """Hashed once per process: argon2 is slow on purpose, and sixteen accounts share it."""
+    return hash_password(DEMO_PASSWORD)
 
 
 async def _make_organisations_and_people() -> Cast:
@@ -364,7 +393,8 @@ async def _make_organisations_and_people() -> Cast:
                 role=role,
                 organisation_id=organisations[organisation],
                 password=DEMO_PASSWORD,
-            )
+            ),
+            password_hash=_demo_password_hash(),
         )
         return Actor(
             id=row["id"],
@@ -602,8 +632,13 @@ async def _walk(case_id: Any, stage: str, received: datetime, cast: Cast, lead: 
     )
     if stage == "accepted":
         return
-    detail = await cases.read_case(coordinator, case_id, "demo-data")
-    parties = detail["parties"]
+    # Read straight from the table: the loader is not a person viewing the case, so it
+    # leaves no view in the access log.
+    parties = (
+        await Party.select(Party.id, Party.role)
+        .where(Party.case == case_id)
+        .order_by(Party.created_at)
+    )
     contact = triage + timedelta(hours=20)
     for party in parties:
         await cases.record_contact_attempt(
@@ -668,21 +703,13 @@ async def _walk(case_id: Any, stage: str, received: datetime, cast: Cast, lead: 
             now=_at(consent_day + timedelta(days=1), 10),
         )
     if stage in {"ready", "scheduled"}:
-        soon = utc_now() + timedelta(days=7)
+        windows = await _times_that_work(case_id)
         for party in parties:
             await cases.set_availability(
                 lead,
                 case_id,
                 party["id"],
-                PartyAvailabilityIn(
-                    windows=[
-                        Window(start=_at(soon, 17), end=_at(soon, 21)),
-                        Window(
-                            start=_at(soon + timedelta(days=2), 10),
-                            end=_at(soon + timedelta(days=2), 13),
-                        ),
-                    ]
-                ),
+                PartyAvailabilityIn(windows=windows),
                 now=_at(consent_day, 16),
             )
     if stage == "scheduled":
@@ -701,10 +728,55 @@ async def _walk(case_id: Any, stage: str, received: datetime, cast: Cast, lead: 
         )
 
 
+def _widened(assignment_start: datetime, assignment_end: datetime) -> Window:
+    """From the whole hour before a panel to the whole hour after it: how people say when
+    they can come ("from five till nine")."""
+    hour = timedelta(hours=1)
+    start = assignment_start.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    end = assignment_end.astimezone(UTC)
+    if end.minute or end.second or end.microsecond:
+        end = end.replace(minute=0, second=0, microsecond=0) + hour
+    return Window(start=start - hour, end=end + hour)
+
+
+async def _times_that_work(case_id: Any) -> list[Window]:
+    """When the case's parties can come: around the first two times, on different days,
+    at which the scheduling library finds a lead, a second facilitator and a venue that
+    suit this case all free (their weekly times, less bank holidays, closures, time away
+    and panels already booked)."""
+    start = instances.horizon_from(utc_now()).start + OFFER_FROM
+    region = await instances.region(
+        [case_id], Interval(start, start + OFFER_FOR), parties_free=True
+    )
+    (panel,) = region.instance.panels
+    windows: list[Window] = []
+    earliest = start
+    reasons: tuple[str, ...] = ()
+    for _ in range(2):
+        asked = dataclasses.replace(
+            region.instance, panels=(dataclasses.replace(panel, earliest=earliest),)
+        )
+        found = suggest(asked, panel.id, 1)
+        if not found.options:
+            reasons = found.reasons
+            break
+        chosen = found.options[0].assignment
+        windows.append(_widened(chosen.start, chosen.end))
+        # The next time on another day: from the local midnight after this one.
+        next_day = chosen.start.astimezone(LONDON).date() + timedelta(days=1)
+        earliest = datetime.combine(next_day, time(0), tzinfo=LONDON)
+    if not windows:
+        raise DemoDataFailed(
+            "no time for a panel in the three weeks from "
+            f"{start.astimezone(LONDON):%d %B %Y}: {'; '.join(reasons)}"
+        )
+    return windows
+
+
 async def _book_first_suggestion(coordinator: Actor, case_id: Any) -> None:
     found = await bookings.suggestions(coordinator, case_id)
     if not found["options"]:
-        raise RuntimeError(f"demo data: no time for a panel ({'; '.join(found['reasons'])})")
+        raise DemoDataFailed(f"no time for a panel ({'; '.join(found['reasons'])})")
     best = found["options"][0]
     await bookings.book(
         coordinator,
@@ -717,15 +789,38 @@ async def _book_first_suggestion(coordinator: Actor, case_id: Any) -> None:
     )
 
 
-async def load_demo_data() -> str:
-    """Fill an empty database; returns what to tell the person who ran it."""
-    if await Organisation.count() > 0:
-        raise DatabaseNotEmpty()
+async def load_demo_data(now: datetime | None = None) -> str:
+    """Fill an empty database as of `now` (this moment unless given); returns what to
+    tell the person who ran it. All of it in one transaction: DemoDataFailed, saying
+    why, leaves the database as it was."""
+    moment = now or utc_now()
+    with running_from(moment):
+        try:
+            async with write_transaction():
+                if await Organisation.count() > 0 or await Venue.count() > 0:
+                    raise DatabaseNotEmpty()
+                cast = await _fill(moment)
+        except (DatabaseNotEmpty, DemoDataFailed, SettingsError):
+            raise
+        except Exception as problem:
+            raise DemoDataFailed(f"{type(problem).__name__}: {problem}") from problem
+    return "\n".join(
+        [
+            "Demo data loaded (fictional people; every phone number is in Ofcom's drama range).",
+            f"Sign in as any of these, with the password {DEMO_PASSWORD!r}:",
+            f"  coordinator  {cast.coordinator.email}",
+            f"  facilitator  {cast.facilitators[0].email}",
+            f"  referrer     {cast.referrers[0].email}",
+            "These accounts are for demonstration only.",
+        ]
+    )
+
+
+async def _fill(now: datetime) -> Cast:
     cast = await _make_organisations_and_people()
     await _make_venues()
     await _make_profiles(cast)
     hours = get_settings().first_contact_hours
-    now = utc_now()
     # Oldest first, so references run in the order the referrals arrived.
     referrals = sorted(_referrals(), key=lambda referral: -referral[0])
     for index, (days_ago, category, area, summary, parties, stage) in enumerate(referrals):
@@ -748,13 +843,4 @@ async def load_demo_data() -> str:
         )
         lead = cast.facilitators[0] if index % 3 == 0 else cast.facilitators[1 + index % 11]
         await _walk(case_id, stage, received, cast, lead)
-    return "\n".join(
-        [
-            "Demo data loaded (fictional people; every phone number is in Ofcom's drama range).",
-            f"Sign in as any of these, with the password {DEMO_PASSWORD!r}:",
-            f"  coordinator  {cast.coordinator.email}",
-            f"  facilitator  {cast.facilitators[0].email}",
-            f"  referrer     {cast.referrers[0].email}",
-            "These accounts are for demonstration only.",
-        ]
-    )
+    return cast

@@ -261,11 +261,16 @@ def _words(role: str) -> str:
 
 
 async def panel_specs(
-    case_ids: list[UUID], between: Interval, facilitators: dict[str, dict[str, Any]]
+    case_ids: list[UUID],
+    between: Interval,
+    facilitators: dict[str, dict[str, Any]],
+    *,
+    parties_free: bool = False,
 ) -> tuple[list[PanelSpec], list[Missing]]:
     """One panel per case: when all its people can come, what they need, who must not
     facilitate it. A case whose required people have not said when they can come is
-    returned as Missing, with what to record."""
+    returned as Missing, with what to record; with `parties_free`, they count as free
+    throughout instead (to find times worth asking them about)."""
     if not case_ids:
         return [], []
     cases = {
@@ -291,7 +296,7 @@ async def panel_specs(
                 if p["role"] in REQUIRED_ROLES and not windows[p["id"]]
             }
         )
-        if silent:
+        if silent and not parties_free:
             missing.append(Missing(case_id, (f"Record when {', '.join(silent)} can come.",)))
             continue
         common = [between]
@@ -334,14 +339,21 @@ class Region:
 
 
 async def region(
-    case_ids: list[UUID], between: Interval, *, leaving_out: UUID | None = None
+    case_ids: list[UUID],
+    between: Interval,
+    *,
+    leaving_out: UUID | None = None,
+    parties_free: bool = False,
 ) -> Region:
     """The instance for these cases' panels in this window; `leaving_out` is a panel
-    being moved, whose own holds must not count against it."""
+    being moved, whose own holds must not count against it; `parties_free` as for
+    `panel_specs`."""
     booked = await _booked(between, leaving_out)
     facilitators, facilitator_rows = await facilitator_specs(between, booked)
     venues, venue_rows = await venue_specs(between)
-    panels, missing = await panel_specs(case_ids, between, facilitator_rows)
+    panels, missing = await panel_specs(
+        case_ids, between, facilitator_rows, parties_free=parties_free
+    )
     instance = Instance(
         horizon=between,
         granularity_minutes=GRANULARITY_MINUTES,

@@ -215,6 +215,26 @@ async def test_demo_data_fills_an_empty_database_once(database: str, tmp_path: P
     assert await Organisation.count() == 4
 
 
+async def test_a_demo_load_that_fails_keeps_nothing_and_says_why(
+    database: str, tmp_path: Path
+) -> None:
+    """Ten-hour panels fit no facilitator's day: the scheme is built, then no panel can be
+    booked. Nothing of the demo is kept, so `./scripts/serve` never serves half of it."""
+    failed = await njp(database, "demo-data", "--if-empty", cwd=tmp_path, NJP_PANEL_MINUTES="600")
+    assert failed.code == 1
+    assert "no time for a panel" in failed.stderr
+    assert "the database is as it was" in failed.stderr
+    assert "Traceback" not in failed.stderr
+    assert await Organisation.count() == 0
+    assert await User.count() == 0
+    assert await Venue.count() == 0
+    assert await Case.count() == 0
+
+    again = await njp(database, "demo-data", "--if-empty", cwd=tmp_path)
+    assert again.code == 0, again.stderr
+    assert await Case.count() == 20
+
+
 # migrate -----------------------------------------------------------------------------
 
 
