@@ -30,7 +30,7 @@ from panels.cases.schemas import (
     Window,
 )
 from panels.cases.tables import CaseStatus, ConsentDecision, ContactMethod, ContactOutcome
-from panels.clock import london_today
+from panels.clock import LONDON, london_today
 from panels.facilitators import service as facilitators
 from panels.facilitators.schemas import FacilitatorIn
 from panels.venues import service as venues
@@ -197,40 +197,72 @@ def party_in(role: str, **extra: Any) -> PartyIn:
 # Scheduling: facilitators with profiles, a venue, and cases ready to schedule ---------
 
 
+def local(days_ahead: int, hour: int, minute: int = 0) -> datetime:
+    """A London wall-clock time `days_ahead` days from today (before it, if negative)."""
+    day = london_today() + timedelta(days=days_ahead)
+    return datetime.combine(day, time(hour, minute), tzinfo=LONDON)
+
+
+def evening(days_ahead: int, hour: int = 18) -> datetime:
+    """An evening in London `days_ahead` days from today, when everyone in the scheme
+    staff_the_scheme makes is free."""
+    return local(days_ahead, hour)
+
+
+EVERY_DAY = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+
+
+async def free_every_evening(
+    member: Member,
+    skills: list[str],
+    *,
+    first_day: date | None = None,
+    bank_holidays: bool = True,
+    dbs_expires_on: date | None = None,
+) -> UUID:
+    """A facilitator profile for `member`, in Millbrook, free every evening 17:00-22:00
+    from `first_day` (today), bank holidays included unless `bank_holidays` is False; its
+    id."""
+    start = first_day or london_today()
+    profile = await facilitators.create(
+        FacilitatorIn(
+            user_id=member.actor.id,
+            skills=skills,
+            dbs_expires_on=dbs_expires_on or start + timedelta(days=800),
+            areas=["Millbrook"],
+            max_panels_per_month=20,
+            works_bank_holidays=bank_holidays,
+        )
+    )
+    await availability.replace(
+        Owner(facilitator=profile["id"]),
+        AvailabilityIn(
+            weekly=[WeeklyWindowIn(days=EVERY_DAY, starts=time(17), ends=time(22), first_day=start)]
+        ),
+        start,
+    )
+    return UUID(str(profile["id"]))
+
+
 async def staff_the_scheme(
-    world: World, *, first_day: date | None = None, bank_holidays: bool = False
+    world: World, *, first_day: date | None = None, bank_holidays: bool = True
 ) -> dict[str, Any]:
     """Fay (a lead) and Otto (a co-facilitator) free every evening 17:00-22:00, and a
-    two-room, step-free venue open 09:00-22:00 every day, from `first_day`; on bank
-    holidays too if `bank_holidays`."""
+    two-room, step-free venue open 09:00-22:00 every day, from `first_day`; bank holidays
+    included unless `bank_holidays` is False. A test may run on any date, and over
+    Christmas or Easter "three evenings from now" can be a bank holiday; the tests of the
+    bank-holiday rule itself say so."""
 
     start = first_day or london_today()
-    every_day = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
-    people = {}
-    for member, skills in (
-        (world.facilitator, ["lead"]),
-        (world.other_facilitator, ["co_facilitator"]),
-    ):
-        profile = await facilitators.create(
-            FacilitatorIn(
-                user_id=member.actor.id,
-                skills=skills,
-                dbs_expires_on=start + timedelta(days=800),
-                areas=["Millbrook"],
-                max_panels_per_month=20,
-                works_bank_holidays=bank_holidays,
-            )
+    people = {
+        member.actor.name: await free_every_evening(
+            member, skills, first_day=start, bank_holidays=bank_holidays
         )
-        await availability.replace(
-            Owner(facilitator=profile["id"]),
-            AvailabilityIn(
-                weekly=[
-                    WeeklyWindowIn(days=every_day, starts=time(17), ends=time(22), first_day=start)
-                ]
-            ),
-            start,
+        for member, skills in (
+            (world.facilitator, ["lead"]),
+            (world.other_facilitator, ["co_facilitator"]),
         )
-        people[member.actor.name] = profile["id"]
+    }
     venue = await venues.create(
         VenueIn(
             name="Millbrook Community Centre",
@@ -248,7 +280,7 @@ async def staff_the_scheme(
     await availability.replace(
         Owner(venue=venue["id"]),
         AvailabilityIn(
-            weekly=[WeeklyWindowIn(days=every_day, starts=time(9), ends=time(22), first_day=start)]
+            weekly=[WeeklyWindowIn(days=EVERY_DAY, starts=time(9), ends=time(22), first_day=start)]
         ),
         start,
     )

@@ -22,9 +22,6 @@ from panels.access import PUBLIC, declared_access
 from panels.accounts import service as accounts
 from panels.accounts.schemas import ApiTokenIn
 from panels.accounts.tables import Role, User
-from panels.availability import service as availability_service
-from panels.availability.schemas import AvailabilityIn, WeeklyWindowIn
-from panels.availability.service import Owner
 from panels.bookings import service as bookings
 from panels.bookings.schemas import BookingIn
 from panels.calendars import feeds
@@ -53,6 +50,8 @@ from tests.world import (
     PASSWORD,
     World,
     add_member,
+    evening,
+    free_every_evening,
     party,
     ready_case,
     referral,
@@ -630,12 +629,6 @@ FIRST_EVENING = 3
 SECOND_EVENING = 5
 
 
-def evening(days_ahead: int, hour: int = 18) -> datetime:
-    """An evening in London, when everyone in the scheme is free."""
-    day = london_today() + timedelta(days=days_ahead)
-    return datetime.combine(day, time(hour), tzinfo=LONDON)
-
-
 @dataclass(frozen=True)
 class Arranged:
     """A case A leads, ready to schedule, and what its panel can be booked with: the
@@ -664,25 +657,7 @@ async def co_facilitator_cleo(world: World) -> UUID:
         world.scheme,
         world.coordinator.actor,
     )
-    created = await facilitators.create(
-        FacilitatorIn(
-            user_id=cleo.actor.id,
-            skills=[Skill.co_facilitator],
-            dbs_expires_on=dbs_expiry(),
-            areas=["Millbrook"],
-            max_panels_per_month=20,
-        )
-    )
-    today = london_today()
-    every_day = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
-    await availability_service.replace(
-        Owner(facilitator=created["id"]),
-        AvailabilityIn(
-            weekly=[WeeklyWindowIn(days=every_day, starts=time(17), ends=time(22), first_day=today)]
-        ),
-        today,
-    )
-    return UUID(str(created["id"]))
+    return await free_every_evening(cleo, [Skill.co_facilitator], dbs_expires_on=dbs_expiry())
 
 
 async def arrange(world: World) -> Arranged:

@@ -4,7 +4,7 @@ again, moving and cancelling, the invitation, and what consent withdrawal undoes
 from __future__ import annotations
 
 import re
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -17,16 +17,11 @@ from panels.bookings.tables import Panel, PanelNotice, ResourceHold
 from panels.cases import service as cases
 from panels.cases.schemas import ConsentIn, PartyAvailabilityIn
 from panels.cases.tables import Case, ConsentDecision, ContactMethod, Party
-from panels.clock import LONDON, london_today
+from panels.clock import london_today
 from panels.errors import RuleBroken
 from panels.facilitators.tables import Facilitator
 from tests.icaljs import parse_with_icaljs
-from tests.world import World, ready_case, staff_the_scheme
-
-
-def evening(days_ahead: int, hour: int = 18) -> datetime:
-    day = london_today() + timedelta(days=days_ahead)
-    return datetime.combine(day, time(hour), tzinfo=LONDON)
+from tests.world import World, evening, ready_case, staff_the_scheme
 
 
 async def a_ready_case(world: World) -> tuple[UUID, dict[str, Any]]:

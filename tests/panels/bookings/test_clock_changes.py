@@ -30,7 +30,7 @@ async def test_six_in_the_evening_stays_six_in_the_evening(
     client: AsyncClient, world: World, monday: date, utc_hour: int, words: str
 ) -> None:
     # 29 March 2027 is also Easter Monday: this scheme works bank holidays.
-    await staff_the_scheme(world, first_day=monday - timedelta(days=10), bank_holidays=True)
+    await staff_the_scheme(world, first_day=monday - timedelta(days=10))
     six = datetime.combine(monday, time(18), tzinfo=LONDON)
     case_id = await ready_case(world, [(six, six + timedelta(hours=3))])
     # asked on the Thursday before, so the clock change falls between asking and meeting
@@ -73,7 +73,7 @@ async def test_easter_monday_is_not_offered_by_a_scheme_that_does_not_work_bank_
     world: World,
 ) -> None:
     monday = date(2027, 3, 29)
-    await staff_the_scheme(world, first_day=monday - timedelta(days=10))
+    await staff_the_scheme(world, first_day=monday - timedelta(days=10), bank_holidays=False)
     six = datetime.combine(monday, time(18), tzinfo=LONDON)
     case_id = await ready_case(world, [(six, six + timedelta(hours=3))])
     asked = datetime.combine(monday - timedelta(days=4), time(10), tzinfo=LONDON)

@@ -6,7 +6,7 @@ person where a text cannot go."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -16,19 +16,13 @@ from notifications import outbox
 from notifications.tables import OutboxMessage, OutboxStatus
 from notifications.templates import check_safe
 from panels.accounts.tables import Role
-from panels.availability import service as availability
-from panels.availability.schemas import AvailabilityIn, WeeklyWindowIn
-from panels.availability.service import Owner
 from panels.bookings import service as bookings
 from panels.bookings.schemas import BookingIn, RescheduleIn
 from panels.cases import service as cases
 from panels.cases.schemas import ConsentIn
 from panels.cases.tables import CaseEvent, ConsentDecision, ContactMethod, Party
-from panels.clock import LONDON, london_today
 from panels.db import write_transaction
 from panels.errors import RuleBroken
-from panels.facilitators import service as facilitators
-from panels.facilitators.schemas import FacilitatorIn
 from panels.facilitators.tables import Facilitator
 from panels.messaging import service as messaging
 from panels.messaging.tables import Attendance, Invitation
@@ -36,14 +30,17 @@ from panels.settings import get_settings
 from panels.tasks.tables import Task
 from panels.venues.tables import Venue
 from tests.twilio_fake import FakeTwilio
-from tests.world import SENSITIVE, World, add_member, ready_case, staff_the_scheme
+from tests.world import (
+    SENSITIVE,
+    World,
+    add_member,
+    free_every_evening,
+    local,
+    ready_case,
+    staff_the_scheme,
+)
 
 FAY_MOBILE = "+447700900871"
-
-
-def local(days_ahead: int, hour: int, minute: int = 0) -> datetime:
-    day = london_today() + timedelta(days=days_ahead)
-    return datetime.combine(day, time(hour, minute), tzinfo=LONDON)
 
 
 def morning() -> datetime:
@@ -207,31 +204,9 @@ async def test_a_facilitator_taken_off_a_moved_panel_is_told_and_not_reminded(
     cleo = await add_member(
         "Cleo Facilitator", "cleo@scheme.example", Role.facilitator, world.scheme
     )
-    profile = await facilitators.create(
-        FacilitatorIn(
-            user_id=cleo.actor.id,
-            skills=["co_facilitator"],
-            dbs_expires_on=london_today() + timedelta(days=800),
-            areas=["Millbrook"],
-            max_panels_per_month=20,
-        )
-    )
-    await availability.replace(
-        Owner(facilitator=profile["id"]),
-        AvailabilityIn(
-            weekly=[
-                WeeklyWindowIn(
-                    days=["MO", "TU", "WE", "TH", "FR", "SA", "SU"],
-                    starts=time(17),
-                    ends=time(22),
-                    first_day=london_today(),
-                )
-            ]
-        ),
-        london_today(),
-    )
+    cleo_id = await free_every_evening(cleo, ["co_facilitator"])
     panel_id = await book(world, setting, local(3, 18), morning())
-    await two_days_later(world, setting, panel_id, profile["id"])
+    await two_days_later(world, setting, panel_id, cleo_id)
     to_otto = by_kind(await texts(facilitator_id=setting["co"]))
     [released] = to_otto["facilitator_released"]
     assert released["status"] == OutboxStatus.queued

@@ -4,20 +4,16 @@ their phone, moves it and cancels it; a coordinator plans the backlog and books 
 from __future__ import annotations
 
 import re
-from datetime import datetime, time, timedelta
+from datetime import datetime
 
 from playwright.async_api import expect
 
 from panels.bookings.tables import Panel, PanelStatus
 from panels.cases.tables import Case, CaseStatus
-from panels.clock import LONDON, london_today
+from panels.clock import LONDON
 from tests.panels.web.conftest import DESKTOP, Pages
 from tests.panels.web.test_journeys import sign_in
-from tests.world import World, ready_case, staff_the_scheme
-
-
-def evening(days_ahead: int, hour: int = 18) -> datetime:
-    return datetime.combine(london_today() + timedelta(days=days_ahead), time(hour), tzinfo=LONDON)
+from tests.world import World, evening, ready_case, staff_the_scheme
 
 
 def words(moment: datetime) -> str:
