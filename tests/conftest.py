@@ -19,6 +19,33 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+# The suite sets every setting it depends on, so whatever an operator has exported (the
+# README's PostgreSQL and Twilio settings, say) cannot change a result: every NJP_*,
+# TWILIO_*, DATABASE_URL and PostgreSQL client (PG*) variable goes, and so do proxies,
+# which would take the tests' requests to 127.0.0.1 elsewhere. The suite's own settings
+# are named NJP_TEST_*.
+for _name in list(os.environ):
+    if _name.startswith("NJP_TEST_"):
+        continue
+    if (
+        _name.startswith(("NJP_", "TWILIO_", "PG"))
+        or _name in {"DATABASE_URL", "PICCOLO_CONF"}
+        or _name.lower() in {"http_proxy", "https_proxy", "all_proxy", "no_proxy"}
+    ):
+        del os.environ[_name]
+
+# A pass at a hard date (scripts/test's NJP_TEST_DATE) moves this process's clock from
+# tests/clock/sitecustomize.py before anything runs; a pass that asked for it and did
+# not get it would prove nothing, so it stops here.
+if os.environ.get("NJP_TEST_CLOCK_OFFSET"):
+    import time_machine
+
+    if not time_machine.escape_hatch.is_travelling():
+        raise RuntimeError(
+            "NJP_TEST_CLOCK_OFFSET is set but the clock did not move: put tests/clock on "
+            "PYTHONPATH (scripts/test does, given NJP_TEST_DATE)"
+        )
+
 ENGINE = os.environ.get("NJP_TEST_ENGINE", "sqlite")
 WORK = Path(tempfile.mkdtemp(prefix="njp-tests-"))
 RUN_ID = uuid.uuid4().hex[:8]
@@ -61,7 +88,7 @@ else:
     raise RuntimeError(f"NJP_TEST_ENGINE must be sqlite or postgres, not {ENGINE!r}")
 os.environ["NJP_SECRET_KEY"] = "test-only-secret-key-" + "k" * 32
 os.environ["NJP_LOG_LEVEL"] = "DEBUG"
-os.environ.setdefault("NJP_PUBLIC_URL", "http://127.0.0.1:8000")
+os.environ["NJP_PUBLIC_URL"] = "http://127.0.0.1:8000"
 # Tests send texts when they choose to (a dispatcher they run, or a worker they start),
 # not from whichever app happens to be serving.
 os.environ["NJP_DISPATCH_IN_SERVER"] = "false"
@@ -93,8 +120,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.database)
 
 
-def pytest_report_header() -> str:
-    return f"njp database engine: {ENGINE}"
+def pytest_report_header() -> list[str]:
+    from datetime import datetime
+
+    from panels.clock import LONDON
+
+    moved = " (moved)" if os.environ.get("NJP_TEST_CLOCK_OFFSET") else ""
+    return [
+        f"njp database engine: {ENGINE}",
+        f"njp clock: {datetime.now(LONDON):%A %d %B %Y %H:%M %Z}{moved}",
+    ]
 
 
 def _emptying_statements() -> list[str]:

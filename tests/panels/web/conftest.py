@@ -17,8 +17,9 @@ from playwright.async_api import Error as PlaywrightError
 
 from tests.served import REPOSITORY, Served, serving
 
-CHROMIUM = Path(os.environ.get("NJP_CHROMIUM", "/usr/bin/chromium"))
-ASSETS = Path(os.environ.get("NJP_ASSETS_DIR", REPOSITORY / "var" / "static")).resolve()
+CHROMIUM = Path(os.environ.get("NJP_TEST_CHROMIUM", "/usr/bin/chromium"))
+# Where scripts/test has scripts/frontend build them (it clears NJP_ASSETS_DIR first).
+ASSETS = (REPOSITORY / "var" / "static").resolve()
 AXE = REPOSITORY / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = REPOSITORY / "test-artifacts"
 IN_CI = os.environ.get("CI") == "true"
