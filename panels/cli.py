@@ -48,8 +48,8 @@ def _demo_data(args: argparse.Namespace) -> int:
         summary = asyncio.run(load_demo_data())
     except DemoDataFailed as problem:
         print(
-            f"The demo data could not be loaded: {problem}\n"
-            "Nothing of it was kept; the database is as it was.",
+            f"The demo data could not be loaded: {str(problem).rstrip('.')}.\n"
+            "Nothing was written; the database is as it was.",
             file=sys.stderr,
         )
         return 1

@@ -42,6 +42,7 @@ from panels.cases.schemas import (
     Window,
 )
 from panels.cases.tables import (
+    Case,
     CaseStatus,
     ConsentDecision,
     ContactMethod,
@@ -767,8 +768,9 @@ async def _times_that_work(case_id: Any) -> list[Window]:
         earliest = datetime.combine(next_day, time(0), tzinfo=LONDON)
     if not windows:
         raise DemoDataFailed(
-            "no time for a panel in the three weeks from "
-            f"{start.astimezone(LONDON):%d %B %Y}: {'; '.join(reasons)}"
+            f"no time for a panel of {panel.duration_minutes} minutes (NJP_PANEL_MINUTES) "
+            f"in the three weeks from {start.astimezone(LONDON):%-d %B %Y}: "
+            f"{'; '.join(reasons)}"
         )
     return windows
 
@@ -789,6 +791,19 @@ async def _book_first_suggestion(coordinator: Actor, case_id: Any) -> None:
     )
 
 
+async def _refuse_part_of_a_demo() -> None:
+    """A database with the demo's scheme in it but fewer than its twenty cases (cases
+    are never deleted) holds what a load that stopped part-way left, before loads were
+    whole: say so, rather than let it be served as if it were the demo."""
+    demo = await Organisation.exists().where(Organisation.name == SCHEME)
+    if demo and await Case.count() < len(_referrals()):
+        raise DemoDataFailed(
+            "this database holds only part of the demo, left by a load that stopped "
+            "part-way. It holds nothing else: delete it (var/njp.sqlite, unless "
+            "DATABASE_URL names another) and load the demo again"
+        )
+
+
 async def load_demo_data(now: datetime | None = None) -> str:
     """Fill an empty database as of `now` (this moment unless given); returns what to
     tell the person who ran it. All of it in one transaction: DemoDataFailed, saying
@@ -798,6 +813,7 @@ async def load_demo_data(now: datetime | None = None) -> str:
         try:
             async with write_transaction():
                 if await Organisation.count() > 0 or await Venue.count() > 0:
+                    await _refuse_part_of_a_demo()
                     raise DatabaseNotEmpty()
                 cast = await _fill(moment)
         except (DatabaseNotEmpty, DemoDataFailed, SettingsError):

@@ -17,7 +17,7 @@ from panels.accounts.schemas import OrganisationIn
 from panels.accounts.tables import Organisation, OrganisationKind, Role, User
 from panels.bookings.tables import Panel, PanelFacilitator
 from panels.cases.tables import Case
-from panels.demo import DEMO_PASSWORD
+from panels.demo import DEMO_PASSWORD, SCHEME
 from panels.errors import NotSignedIn
 from panels.facilitators import service as facilitators
 from panels.facilitators.schemas import FacilitatorIn
@@ -233,6 +233,19 @@ async def test_a_demo_load_that_fails_keeps_nothing_and_says_why(
     again = await njp(database, "demo-data", "--if-empty", cwd=tmp_path)
     assert again.code == 0, again.stderr
     assert await Case.count() == 20
+
+
+async def test_part_of_a_demo_left_by_an_older_failed_load_is_not_served(
+    database: str, tmp_path: Path
+) -> None:
+    """Before loads were whole, one that stopped left the demo's scheme and a few of its
+    cases behind, and --if-empty then served them as if they were the demo."""
+    await accounts.create_organisation(OrganisationIn(name=SCHEME, kind=OrganisationKind.scheme))
+    ran = await njp(database, "demo-data", "--if-empty", cwd=tmp_path)
+    assert ran.code == 1
+    assert "only part of the demo" in ran.stderr
+    assert "delete it" in ran.stderr
+    assert await Organisation.count() == 1
 
 
 # migrate -----------------------------------------------------------------------------
