@@ -209,7 +209,15 @@ def evening(days_ahead: int, hour: int = 18) -> datetime:
     return local(days_ahead, hour)
 
 
-EVERY_DAY = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+async def _every_day(owner: Owner, starts: time, ends: time, first_day: date) -> None:
+    every_day = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+    await availability.replace(
+        owner,
+        AvailabilityIn(
+            weekly=[WeeklyWindowIn(days=every_day, starts=starts, ends=ends, first_day=first_day)]
+        ),
+        first_day,
+    )
 
 
 async def free_every_evening(
@@ -234,13 +242,7 @@ async def free_every_evening(
             works_bank_holidays=bank_holidays,
         )
     )
-    await availability.replace(
-        Owner(facilitator=profile["id"]),
-        AvailabilityIn(
-            weekly=[WeeklyWindowIn(days=EVERY_DAY, starts=time(17), ends=time(22), first_day=start)]
-        ),
-        start,
-    )
+    await _every_day(Owner(facilitator=profile["id"]), time(17), time(22), start)
     return UUID(str(profile["id"]))
 
 
@@ -277,13 +279,7 @@ async def staff_the_scheme(
             opens_on_bank_holidays=bank_holidays,
         )
     )
-    await availability.replace(
-        Owner(venue=venue["id"]),
-        AvailabilityIn(
-            weekly=[WeeklyWindowIn(days=EVERY_DAY, starts=time(9), ends=time(22), first_day=start)]
-        ),
-        start,
-    )
+    await _every_day(Owner(venue=venue["id"]), time(9), time(22), start)
     return {
         "lead": people["Fay Facilitator"],
         "co": people["Otto Facilitator"],
